@@ -1,0 +1,5 @@
+"""`python -m transcripts` runs the CLI."""
+
+from transcripts.cli import main
+
+main()

@@ -1,0 +1,260 @@
+"""The `transcripts` command: a thin shell over the Python API.
+
+Each command parses its flags, calls one core function and prints text or `--json`. Exit codes: 0 success,
+1 when any item failed, 2 for usage errors, 130 on Ctrl-C. Expected errors are one line on stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from tqdm import tqdm
+
+from transcripts import ingest as ingest_api
+from transcripts import timefmt
+from transcripts.config import Settings, load_settings, read_vocabulary
+from transcripts.errors import TranscriptsError
+from transcripts.export import FORMATS
+from transcripts.export.txt import line as transcript_line
+from transcripts.store import repository
+from transcripts.store.db import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """Turns our expected errors into one-line messages and exit code 1, everywhere."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TranscriptsError as error:
+            raise click.ClickException(str(error)) from error
+
+
+def db_option(command: F) -> F:
+    return click.option("--db", "db", metavar="URL", envvar=None,
+                        help="Database URL (default: TRANSCRIPTS_DB, the config file, or SQLite in the data dir).")(
+        command)
+
+
+def json_option(command: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON (stable shape, see README).")(command)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def open_store(db: str | None) -> tuple[Settings, Store]:
+    settings = load_settings(db=db)
+    return settings, Store(settings.db_url)
+
+
+def with_store(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Open the store from `--db` and pass it on as `store`, closing it afterwards."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, db: str | None, **kwargs: Any) -> Any:
+        _, store = open_store(db)
+        try:
+            return command(*args, store=store, **kwargs)
+        finally:
+            store.close()
+
+    return wrapper
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="transcripts")
+def cli() -> None:
+    """Interview transcripts, made and kept on this machine.
+
+    \b
+    Start with:
+      transcripts ingest ~/junket/              # every recording in a folder
+      transcripts list
+      transcripts show 1
+      transcripts export 1 --format srt -o interview.srt
+
+    Data lives in TRANSCRIPTS_HOME (see `transcripts config`); nothing leaves this machine.
+    """
+
+
+class TqdmProgress:
+    """A bar in audio seconds over the whole batch, with the current file and an ETA."""
+
+    def __init__(self) -> None:
+        self.bar: tqdm[Any] | None = None
+        self.file_start = 0.0
+        self.file_duration = 0.0
+
+    def start(self, total_seconds: float) -> None:
+        self.bar = tqdm(total=round(total_seconds, 1), unit="s", unit_scale=False, dynamic_ncols=True,
+                        bar_format="{desc} {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio "
+                                   "[{elapsed}<{remaining}]", file=sys.stderr)
+
+    def file(self, path: Path, duration: float) -> None:
+        assert self.bar is not None
+        self.file_start = self.bar.n
+        self.file_duration = duration
+        self.bar.set_description_str(path.name[:40])
+
+    def advance(self, seconds_in_file: float) -> None:
+        assert self.bar is not None
+        target = self.file_start + min(seconds_in_file, self.file_duration)
+        if target > self.bar.n:
+            self.bar.update(round(target - self.bar.n, 2))
+
+    def done_file(self) -> None:
+        self.advance(self.file_duration)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--title", help="Title of the transcript (default: the file name). One file only.")
+@click.option("--language", metavar="CODE", help="Language code, e.g. en, fr (default: detected and stored).")
+@click.option("--model", metavar="NAME|DIR",
+              help="base (default, multilingual), tiny.en (fast draft), a CTranslate2 directory, "
+                   "or a hub name such as small or large-v3 (needs the network once).")
+@click.option("--vocab", metavar="NAMES",
+              help='Names to spell right, comma separated: "Sean Baker, Red Rocket". Used with the names '
+                   "in vocab.txt in the data dir (one per line, for names that recur).")
+@click.option("--no-copy", is_flag=True, help="Keep a reference to the file instead of a copy in the data dir.")
+@db_option
+@json_option
+def ingest(paths: tuple[Path, ...], title: str | None, language: str | None, model: str | None,
+           vocab: str | None, no_copy: bool, db: str | None, as_json: bool) -> None:
+    """Transcribe recordings (files or whole folders) into the store.
+
+    Folders are searched recursively for audio and video files; other files (notes, .DS_Store) are passed
+    over. A file already ingested (same content) is skipped. Each file is stored whole or not at all.
+    """
+    settings = load_settings(db=db, model=model, language=language)
+    batch = ingest_api.collect(paths)
+    if title and len(batch.files) > 1:
+        raise click.UsageError("--title names one transcript: give one file")
+    store = Store(settings.db_url)
+    options = ingest_api.IngestOptions(title=title, language=settings.get("language"),
+                                       vocabulary=tuple(read_vocabulary(settings, vocab)),
+                                       copy_media=not no_copy)
+    ingestor = ingest_api.Ingestor(store, settings)
+    progress = TqdmProgress() if not as_json and sys.stderr.isatty() else None
+    try:
+        results = ingestor.ingest(batch.files, options, progress)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the file in progress was not stored; run the same command to redo it",
+                   err=True)
+        sys.exit(130)
+    finally:
+        if progress:
+            progress.close()
+        store.close()
+    if batch.passed_over:
+        click.echo(f"passed over {len(batch.passed_over)} file(s) that are not media", err=True)
+    if as_json:
+        emit_json([r.as_json() for r in results])
+    else:
+        for result in results:
+            if result.status == "failed":
+                click.echo(f"failed: {result.error}", err=True)
+            else:
+                click.echo(f"{result.status:8} {result.id:>5}  {result.path}  ({result.duration:.1f} s, "
+                           f"{result.language}, {result.model})")
+    if any(r.status == "failed" for r in results):
+        sys.exit(1)
+
+
+@cli.command(name="list")
+@db_option
+@json_option
+@with_store
+def list_command(store: Store, as_json: bool) -> None:
+    """List stored transcripts."""
+    with store.session() as session:
+        rows = repository.list_transcripts(session)
+    if as_json:
+        emit_json([r.as_json() for r in rows])
+        return
+    for row in rows:
+        click.echo(f"{row.id:>5}  {timefmt.hms(row.duration)}  {row.language or '--':3} {row.model:8} "
+                   f"{row.created_at:%Y-%m-%d}  {row.title}")
+
+
+@cli.command()
+@click.argument("transcript_id", type=int)
+@db_option
+@json_option
+@with_store
+def show(store: Store, transcript_id: int, as_json: bool) -> None:
+    """Print a transcript: `[HH:MM:SS] Speaker: text` per line."""
+    with store.session() as session:
+        doc = repository.load_document(session, transcript_id)
+    if as_json:
+        emit_json(doc.as_json())
+        return
+    click.echo(f"# {doc.title}  ({timefmt.hms(doc.duration)}, {doc.language}, {doc.model})")
+    for segment in doc.segments:
+        click.echo(transcript_line(segment))
+
+
+@cli.command()
+@click.argument("transcript_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="txt", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (default: standard output).")
+@db_option
+@with_store
+def export(store: Store, transcript_id: int, fmt: str, output: Path | None) -> None:
+    """Write a transcript as txt, json, srt or vtt."""
+    with store.session() as session:
+        doc = repository.load_document(session, transcript_id)
+    text = FORMATS[fmt].render(doc)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    staged = output.with_name(output.name + ".partial")
+    staged.write_text(text, encoding="utf-8")
+    staged.replace(output)
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@click.argument("transcript_id", type=int)
+@db_option
+@json_option
+@with_store
+def delete(store: Store, transcript_id: int, as_json: bool) -> None:
+    """Delete a transcript (and its stored media copy when nothing else uses it)."""
+    ingest_api.delete(store, transcript_id)
+    if as_json:
+        emit_json({"id": transcript_id, "status": "deleted"})
+    else:
+        click.echo(f"deleted transcript {transcript_id}")
+
+
+@cli.command()
+@db_option
+@json_option
+def config(db: str | None, as_json: bool) -> None:
+    """Show the resolved settings and where each came from (flag, env, config file, default)."""
+    described = load_settings(db=db).describe()
+    if as_json:
+        emit_json(described)
+        return
+    for name, item in described.items():
+        click.echo(f"{name:13} {item['value']}  ({item['source']})")
+
+
+def main() -> None:
+    cli(prog_name="transcripts")

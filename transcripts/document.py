@@ -1,0 +1,77 @@
+"""A stored transcript as plain data: what `show`, the exports and later the reader and search read.
+
+Readers never touch ORM objects, so a format module is a pure function of a `TranscriptDoc`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from transcripts.asr import Word
+
+
+@dataclass(frozen=True)
+class SpeakerDoc:
+    label: str
+    name: str | None
+
+    @property
+    def display(self) -> str:
+        """What a reader sees: the name once set, the label (`S1`) until then."""
+        return self.name or self.label
+
+
+@dataclass(frozen=True)
+class SegmentDoc:
+    id: int
+    start: float
+    end: float
+    speaker: SpeakerDoc | None
+    text: str
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def speaker_display(self) -> str:
+        return self.speaker.display if self.speaker else ""
+
+
+@dataclass(frozen=True)
+class TranscriptDoc:
+    id: int
+    title: str
+    duration: float
+    language: str | None
+    model: str
+    created_at: datetime
+    media_path: str
+    original_path: str
+    settings: dict[str, Any]
+    speakers: list[SpeakerDoc]
+    segments: list[SegmentDoc]
+
+    def as_json(self) -> dict[str, Any]:
+        """The stable `show --json` shape (documented in the README)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "duration": round(self.duration, 3),
+            "language": self.language,
+            "model": self.model,
+            "speakers": [{"label": s.label, "name": s.name} for s in self.speakers],
+            "segments": [
+                {
+                    "id": seg.id,
+                    "start": seg.start,
+                    "end": seg.end,
+                    "speaker": seg.speaker_display or None,
+                    "text": seg.text,
+                    "words": [
+                        {"start": w.start, "end": w.end, "word": w.text, "probability": w.probability}
+                        for w in seg.words
+                    ],
+                }
+                for seg in self.segments
+            ],
+        }

@@ -1,0 +1,37 @@
+"""Errors a user can act on.
+
+Expected failures (a bad file, a model that is not here, a database that does not answer) raise one of
+these, carrying what failed and why; the CLI prints them as one line without a traceback. Anything else
+is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class TranscriptsError(Exception):
+    """Base of every expected failure: `str(error)` is the one line shown to the user."""
+
+
+class MediaError(TranscriptsError):
+    """A media file that cannot be ingested: missing, empty, not media, truncated, or without speech."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class ModelNotFound(TranscriptsError):
+    """A Whisper model that is neither bundled, nor a local directory, nor reachable on the hub."""
+
+
+class StoreError(TranscriptsError):
+    """The database cannot be opened or migrated."""
+
+
+class NotFound(TranscriptsError):
+    """A transcript (or other stored item) id that does not exist."""
+
+
+class ConfigError(TranscriptsError):
+    """A configuration file or setting that cannot be read."""

@@ -1,0 +1,219 @@
+"""Ingest: media file -> probe/hash -> decode -> transcribe -> store, one transaction per file.
+
+The CLI, the queue worker and the web upload all call this module, never the steps themselves. Nothing is
+written until a file's transcription is complete: the media copy is staged under a temporary name and moved
+into place just before the single commit, so a crash, a kill -9 or Ctrl-C leaves no partial transcript and
+no orphan copy, and the next run simply does that file again. A bad file fails alone; the batch goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy.exc import IntegrityError
+
+from transcripts import media
+from transcripts.asr import DecodeOptions, Transcriber, Transcription
+from transcripts.config import Settings
+from transcripts.errors import MediaError, TranscriptsError
+from transcripts.models import resolve_model
+from transcripts.store import repository
+from transcripts.store.db import Store
+
+log = logging.getLogger(__name__)
+
+NO_SPEECH = "no speech found"
+
+
+@dataclass
+class IngestOptions:
+    title: str | None = None
+    language: str | None = None
+    vocabulary: tuple[str, ...] = ()
+    copy_media: bool = True
+
+
+@dataclass
+class IngestResult:
+    """The outcome for one file; `as_json` is the documented `ingest --json` shape."""
+
+    path: str
+    status: str  # "ingested" | "skipped" | "failed"
+    id: int | None = None
+    error: str | None = None
+    duration: float | None = None
+    language: str | None = None
+    model: str | None = None
+    recovered: list[tuple[float, float]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "path": self.path, "status": self.status, "error": self.error,
+                "duration": None if self.duration is None else round(self.duration, 3),
+                "language": self.language, "model": self.model}
+
+
+@dataclass
+class Batch:
+    """The files of one `ingest` call: media to ingest, and files in folders that are not media."""
+
+    files: list[Path] = field(default_factory=list)
+    passed_over: list[Path] = field(default_factory=list)
+
+
+class Progress(Protocol):
+    """What ingest reports while it works (the CLI draws a bar from it; the worker may log it)."""
+
+    def start(self, total_seconds: float) -> None: ...
+    def file(self, path: Path, duration: float) -> None: ...
+    def advance(self, seconds_in_file: float) -> None: ...
+    def done_file(self) -> None: ...
+
+
+def collect(paths: Iterable[Path]) -> Batch:
+    """Expand folders recursively (media by extension; others passed over); named files are kept as given."""
+    batch = Batch()
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                target = batch.files if media.is_media_path(child) and not child.name.startswith(".") \
+                    else batch.passed_over
+                if child.resolve() not in seen:
+                    seen.add(child.resolve())
+                    target.append(child)
+        elif path.resolve() not in seen:
+            seen.add(path.resolve())
+            batch.files.append(path)
+    return batch
+
+
+class Ingestor:
+    """Ingests files into one store, loading the Whisper model once, on the first file that needs it."""
+
+    def __init__(self, store: Store, settings: Settings, model: str | None = None,
+                 transcriber: Transcriber | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.model_name = model or settings.model
+        self._transcriber = transcriber
+
+    @property
+    def transcriber(self) -> Transcriber:
+        if self._transcriber is None:
+            resolved = resolve_model(self.model_name, self.settings.models_dir)
+            self._transcriber = Transcriber(resolved, device=self.settings.device,
+                                            compute_type=self.settings.compute_type)
+        return self._transcriber
+
+    def ingest(self, paths: Sequence[Path], options: IngestOptions, progress: Progress | None = None
+               ) -> list[IngestResult]:
+        """Ingest every file; returns one result per file, in order. Only Ctrl-C stops the batch."""
+        media.sweep_partials(self.settings.media_dir)
+        probed: list[media.MediaInfo | IngestResult] = []
+        for path in paths:
+            try:
+                probed.append(media.probe(path))
+            except MediaError as error:
+                probed.append(IngestResult(path=str(path), status="failed", error=str(error)))
+        if any(isinstance(p, media.MediaInfo) for p in probed):
+            _ = self.transcriber  # a model that cannot load fails the command once, not every file
+        if progress:
+            progress.start(sum(p.duration for p in probed if isinstance(p, media.MediaInfo)))
+        results = []
+        for item in probed:
+            if isinstance(item, IngestResult):
+                results.append(item)
+                continue
+            if progress:
+                progress.file(item.path, item.duration)
+            results.append(self.ingest_one(item, options, progress.advance if progress else None))
+            if progress:
+                progress.done_file()
+        return results
+
+    def ingest_one(self, info: media.MediaInfo, options: IngestOptions,
+                   on_progress: Callable[[float], None] | None = None) -> IngestResult:
+        shown = str(info.path)
+        try:
+            with self.store.session() as session:
+                existing = repository.transcript_for_sha(session, info.sha256)
+            if existing is not None:
+                return self._skipped(shown, existing)
+            transcription = self._transcribe(info, options, on_progress)
+            transcript_id = self._save(info, options, transcription)
+        except IntegrityError:
+            with self.store.session() as session:
+                existing = repository.transcript_for_sha(session, info.sha256)
+            if existing is None:
+                raise
+            return self._skipped(shown, existing)
+        except TranscriptsError as error:
+            return IngestResult(path=shown, status="failed", error=str(error), duration=info.duration)
+        except Exception as error:  # one broken file must not stop the batch
+            log.exception("ingest of %s failed", shown)
+            return IngestResult(path=shown, status="failed", duration=info.duration,
+                                error=f"{shown}: unexpected error ({type(error).__name__}: {error})")
+        return IngestResult(path=shown, status="ingested", id=transcript_id, duration=transcription.duration,
+                            language=transcription.language, model=self.transcriber.name,
+                            recovered=transcription.recovered)
+
+    def _skipped(self, shown: str, existing: int) -> IngestResult:
+        with self.store.session() as session:
+            transcript = repository.get_transcript(session, existing)
+            return IngestResult(path=shown, status="skipped", id=existing, duration=transcript.duration,
+                                language=transcript.language, model=transcript.model,
+                                error=f"already ingested as transcript {existing}")
+
+    def _transcribe(self, info: media.MediaInfo, options: IngestOptions,
+                    on_progress: Callable[[float], None] | None) -> Transcription:
+        audio = media.samples(media.decode(info))
+        decode_options = DecodeOptions(language=options.language, vocabulary=options.vocabulary)
+        transcription = self.transcriber.transcribe(audio, decode_options, on_progress)
+        if not transcription.words:
+            raise MediaError(str(info.path), NO_SPEECH)
+        for segment in transcription.segments:
+            segment.speaker = "S1"  # one voice until diarization assigns speakers
+        return transcription
+
+    def _save(self, info: media.MediaInfo, options: IngestOptions, transcription: Transcription) -> int:
+        staged: Path | None = None
+        try:
+            if options.copy_media:
+                staged, final = media.stage_copy(info, self.settings.media_dir)
+                media_path = str(final)
+            else:
+                media_path = str(info.path.resolve())
+            settings = {
+                **DecodeOptions(language=options.language, vocabulary=options.vocabulary).as_dict(),
+                "device": self.transcriber.device, "compute_type": self.transcriber.compute_type,
+                "recovered": [list(span) for span in transcription.recovered],
+            }
+            with self.store.session() as session:
+                transcript_id = repository.add_transcript(
+                    session, info, media_path, options.copy_media, options.title or info.path.stem,
+                    transcription, self.transcriber.name, settings,
+                )
+                if staged is not None:
+                    media.commit_copy(staged, final)
+                    staged = None
+            return transcript_id
+        finally:
+            if staged is not None:
+                staged.unlink(missing_ok=True)
+
+
+def delete(store: Store, transcript_id: int) -> None:
+    """Delete a transcript; its stored media copy goes too once nothing refers to it."""
+    with store.session() as session:
+        orphan = repository.delete_transcript(session, transcript_id)
+    if orphan:
+        Path(orphan).unlink(missing_ok=True)
+        try:
+            os.rmdir(Path(orphan).parent)
+        except OSError:
+            pass

@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy engine and migrations (`db`), tables (`schema`), and reads/writes (`repository`)."""

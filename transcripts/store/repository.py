@@ -1,0 +1,142 @@
+"""Reads and writes of transcripts. Functions take an open `Session`, so the caller owns the transaction:
+an ingest writes its media row, transcript, speakers, segments and words in one, or nothing at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from transcripts import asr
+from transcripts.document import SegmentDoc, SpeakerDoc, TranscriptDoc
+from transcripts.errors import NotFound
+from transcripts.media import MediaInfo
+from transcripts.store.schema import Media, Segment, Speaker, Transcript, Word
+
+
+@dataclass(frozen=True)
+class TranscriptSummary:
+    """A line of `transcripts list`."""
+
+    id: int
+    title: str
+    duration: float
+    language: str | None
+    model: str
+    segments: int
+    created_at: datetime
+    path: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "duration": round(self.duration, 3),
+                "language": self.language, "model": self.model, "segments": self.segments,
+                "created_at": self.created_at.isoformat(), "path": self.path}
+
+
+def transcript_for_sha(session: Session, sha256: str) -> int | None:
+    """The transcript of content already ingested, if any (re-ingesting it is a skip)."""
+    return session.scalar(
+        select(Transcript.id).join(Media).where(Media.sha256 == sha256).order_by(Transcript.id).limit(1)
+    )
+
+
+def add_transcript(session: Session, info: MediaInfo, media_path: str, copied: bool, title: str,
+                   transcription: asr.Transcription, model: str, settings: dict[str, Any]) -> int:
+    """Stage a whole transcript in `session` (committed by the caller) and return its id.
+
+    Durations are the decoded length, not the container's claim (raw AAC only estimates it).
+    """
+    media = session.scalar(select(Media).where(Media.sha256 == info.sha256))
+    if media is None:
+        media = Media(sha256=info.sha256, path=media_path, original_path=str(info.path.resolve()),
+                      copied=copied, format=info.format, duration=transcription.duration, channels=info.channels,
+                      sample_rate=info.sample_rate, size=info.size, has_video=info.has_video)
+        session.add(media)
+    transcript = Transcript(media=media, title=title, language=transcription.language,
+                            language_probability=round(transcription.language_probability, 4), model=model,
+                            settings=settings, status="done", duration=transcription.duration)
+    session.add(transcript)
+    labels = sorted({s.speaker for s in transcription.segments if s.speaker}, key=_label_order)
+    speakers = {label: Speaker(transcript=transcript, label=label) for label in labels}
+    for seq, segment in enumerate(transcription.segments):
+        row = Segment(transcript=transcript, speaker=speakers.get(segment.speaker or ""), seq=seq,
+                      start=segment.start, end=segment.end, text=segment.text)
+        row.words = [Word(seq=i, start=w.start, end=w.end, text=w.text, probability=w.probability)
+                     for i, w in enumerate(segment.words)]
+        session.add(row)
+    session.flush()
+    return transcript.id
+
+
+def _label_order(label: str) -> tuple[int, str]:
+    digits = label.lstrip("S")
+    return (int(digits) if digits.isdigit() else 1 << 30, label)
+
+
+def list_transcripts(session: Session) -> list[TranscriptSummary]:
+    counts = (select(Segment.transcript_id, func.count().label("n")).group_by(Segment.transcript_id)
+              .subquery())
+    rows = session.execute(
+        select(Transcript, Media.original_path, func.coalesce(counts.c.n, 0))
+        .join(Media).outerjoin(counts, counts.c.transcript_id == Transcript.id).order_by(Transcript.id)
+    )
+    return [TranscriptSummary(t.id, t.title, t.duration, t.language, t.model, n, t.created_at, path)
+            for t, path, n in rows]
+
+
+def get_transcript(session: Session, transcript_id: int) -> Transcript:
+    transcript = session.get(Transcript, transcript_id)
+    if transcript is None:
+        raise NotFound(f"transcript {transcript_id}: no such transcript (see `transcripts list`)")
+    return transcript
+
+
+def load_document(session: Session, transcript_id: int) -> TranscriptDoc:
+    """A whole transcript as plain data, loaded in a fixed number of queries."""
+    transcript = session.scalar(
+        select(Transcript).where(Transcript.id == transcript_id).options(
+            selectinload(Transcript.media),
+            selectinload(Transcript.speakers),
+            selectinload(Transcript.segments).selectinload(Segment.words),
+        )
+    )
+    if transcript is None:
+        raise NotFound(f"transcript {transcript_id}: no such transcript (see `transcripts list`)")
+    speakers = {s.id: SpeakerDoc(s.label, s.name) for s in transcript.speakers}
+    segments = [
+        SegmentDoc(
+            id=seg.id, start=seg.start, end=seg.end,
+            speaker=speakers.get(seg.speaker_id) if seg.speaker_id is not None else None, text=seg.text,
+            words=[asr.Word(w.start, w.end, w.text, w.probability) for w in seg.words],
+        )
+        for seg in transcript.segments
+    ]
+    ordered_speakers = sorted(speakers.values(), key=lambda s: _label_order(s.label))
+    return TranscriptDoc(
+        id=transcript.id, title=transcript.title, duration=transcript.duration, language=transcript.language,
+        model=transcript.model, created_at=transcript.created_at, media_path=transcript.media.path,
+        original_path=transcript.media.original_path, settings=dict(transcript.settings or {}),
+        speakers=ordered_speakers, segments=segments,
+    )
+
+
+def delete_transcript(session: Session, transcript_id: int) -> str | None:
+    """Delete a transcript, and its media row once no transcript uses it.
+
+    Returns the path of the stored media copy that is no longer referenced (the caller removes the file
+    after the commit), or None.
+    """
+    transcript = get_transcript(session, transcript_id)
+    media = transcript.media
+    session.delete(transcript)
+    session.flush()
+    remaining = session.scalar(select(func.count()).select_from(Transcript).where(Transcript.media_id == media.id))
+    if remaining:
+        return None
+    path = media.path if media.copied else None
+    session.delete(media)
+    return path

@@ -1,0 +1,124 @@
+"""The tables, as SQLAlchemy 2 typed ORM classes. Only the store package knows these; the pipeline passes
+plain dataclasses and the readers get `transcripts.document` objects.
+
+Indexes are the ones later queries need: a transcript's segments in order (`transcript_id, seq`), a
+speaker's segments, a segment's words in order, media by content hash, transcripts by date.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Media(Base):
+    """One recording, by content: the same bytes ingested twice are one row."""
+
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    path: Mapped[str] = mapped_column(Text)  # the stored copy, or the original with --no-copy
+    original_path: Mapped[str] = mapped_column(Text)
+    copied: Mapped[bool]
+    format: Mapped[str] = mapped_column(String(64))
+    duration: Mapped[float] = mapped_column(Float)
+    channels: Mapped[int] = mapped_column(Integer)
+    sample_rate: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(BigInteger)
+    has_video: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    transcripts: Mapped[list[Transcript]] = relationship(back_populates="media")
+
+
+class Transcript(Base):
+    __tablename__ = "transcript"
+    __table_args__ = (Index("ix_transcript_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    language_probability: Mapped[float | None] = mapped_column(Float)
+    model: Mapped[str] = mapped_column(Text)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="done")
+    duration: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    media: Mapped[Media] = relationship(back_populates="transcripts")
+    speakers: Mapped[list[Speaker]] = relationship(
+        back_populates="transcript", cascade="all, delete-orphan", order_by="Speaker.label"
+    )
+    segments: Mapped[list[Segment]] = relationship(
+        back_populates="transcript", cascade="all, delete-orphan", order_by="Segment.seq"
+    )
+
+
+class Speaker(Base):
+    __tablename__ = "speaker"
+    __table_args__ = (UniqueConstraint("transcript_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcript.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str | None] = mapped_column(Text)
+
+    transcript: Mapped[Transcript] = relationship(back_populates="speakers")
+
+
+class Segment(Base):
+    __tablename__ = "segment"
+    __table_args__ = (
+        Index("ix_segment_transcript_seq", "transcript_id", "seq"),
+        Index("ix_segment_transcript_start", "transcript_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcript.id", ondelete="CASCADE"))
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("speaker.id", ondelete="SET NULL"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+
+    transcript: Mapped[Transcript] = relationship(back_populates="segments")
+    speaker: Mapped[Speaker | None] = relationship()
+    words: Mapped[list[Word]] = relationship(cascade="all, delete-orphan", order_by="Word.seq")
+
+
+class Word(Base):
+    __tablename__ = "word"
+    __table_args__ = (Index("ix_word_segment_seq", "segment_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segment.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+    probability: Mapped[float] = mapped_column(Float)
