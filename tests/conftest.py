@@ -14,16 +14,16 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from transcripts.asr import Transcriber
+from transcripts.evaluate import recordings_dir
 from transcripts.models import resolve_model
 
-REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     """The real recordings: `../shared/data` or TRANSCRIPTS_TEST_DATA. Missing is a failure, not a skip."""
-    path = Path(os.environ.get("TRANSCRIPTS_TEST_DATA") or REPO.parent / "shared" / "data")
+    path = recordings_dir()
     if not (path / "MANIFEST.md").exists():
         pytest.fail(f"test recordings not found in {path} (set TRANSCRIPTS_TEST_DATA)")
     return path

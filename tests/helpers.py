@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import imageio_ffmpeg
-import jiwer
 from click.testing import CliRunner, Result
+from sqlalchemy import create_engine, func, select
 
 from transcripts.cli import cli
 
@@ -24,25 +23,6 @@ def run_json(*args: str) -> Any:
     result = run_cli(*args, "--json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
-
-
-def normalise(text: str) -> str:
-    """Lower-case words without punctuation, for word error rates."""
-    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("-", " ")).split())
-
-
-def wer(reference: str, hypothesis: str) -> float:
-    return float(jiwer.wer(normalise(reference), normalise(hypothesis)))
-
-
-def stm_text(path: Path) -> str:
-    """The reference words of an STM file, in time order."""
-    rows = []
-    for line in path.read_text().splitlines():
-        parts = line.split(maxsplit=5)
-        if len(parts) == 6 and not line.startswith(";;"):
-            rows.append((float(parts[3]), parts[5]))
-    return " ".join(text for _, text in sorted(rows))
 
 
 def ffmpeg(*args: str) -> None:
@@ -64,3 +44,16 @@ def convert(source: Path, target: Path, video: bool = False) -> Path:
     else:
         ffmpeg("-i", str(source), str(target))
     return target
+
+
+def count_rows(db_url: str, table: type) -> int:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.scalar(select(func.count()).select_from(table)) or 0)
+    finally:
+        engine.dispose()
+
+
+def stored_media(home: Path) -> list[Path]:
+    return sorted(p for p in (home / "media").rglob("*") if p.is_file()) if (home / "media").exists() else []

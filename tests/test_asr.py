@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import normalise, stm_text, wer
 
 from transcripts import media
 from transcripts.asr import DecodeOptions, Transcriber, Transcription, Word, speech_without_words
-
-JFK = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+from transcripts.evaluate import JFK_TEXT, normalise, stm_text, wer
 
 
 def transcribe(transcriber: Transcriber, path: Path, **options: object) -> Transcription:
@@ -31,7 +29,7 @@ def test_default_model_word_error_rate_on_phone_conversation_is_at_most_0_20(
 
 def test_jfk_is_transcribed_almost_exactly(transcriber: Transcriber, data_dir: Path) -> None:
     result = transcribe(transcriber, data_dir / "fw_jfk.flac")
-    assert wer(JFK, " ".join(s.text for s in result.segments)) <= 0.05
+    assert wer(JFK_TEXT, " ".join(s.text for s in result.segments)) <= 0.05
     assert result.language == "en"
 
 

@@ -9,23 +9,9 @@ import os
 import shutil
 from pathlib import Path
 
-from helpers import run_cli, run_json
-from sqlalchemy import create_engine, func, select
+from helpers import count_rows, run_cli, run_json, stored_media
 
 from transcripts.store.schema import Media, Segment, Transcript, Word
-
-
-def count_rows(db_url: str, table: type) -> int:
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return int(conn.scalar(select(func.count()).select_from(table)) or 0)
-    finally:
-        engine.dispose()
-
-
-def stored_media(home: Path) -> list[Path]:
-    return sorted(p for p in (home / "media").rglob("*") if p.is_file()) if (home / "media").exists() else []
 
 
 def test_ingest_stores_a_timestamped_transcript(db_url: str, home: Path, data_dir: Path) -> None:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_ingest import count_rows, stored_media
+from helpers import count_rows, stored_media
 
 from transcripts.store.schema import Media, Segment, Transcript
 
