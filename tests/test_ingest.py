@@ -133,3 +133,10 @@ def test_an_unknown_model_is_one_line_and_stores_nothing(db_url: str, home: Path
         "Error: unknown model 'whisper-gigantic': not a bundled model (base, tiny.en), a local CTranslate2 "
         "directory, or a Whisper model name on the Hugging Face hub")
     assert count_rows(db_url, Transcript) == 0
+
+
+def test_a_compute_type_that_cannot_run_is_one_line(home: Path, data_dir: Path) -> None:
+    result = run_cli("ingest", str(data_dir / "fw_jfk.flac"), "--compute-type", "int3")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: model 'base' cannot run with device=cpu, compute type=int3: Invalid compute type: int3")

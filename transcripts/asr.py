@@ -22,6 +22,7 @@ import numpy as np
 from faster_whisper import WhisperModel
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
+from transcripts.errors import ModelLoadError
 from transcripts.media import SAMPLE_RATE
 from transcripts.models import ResolvedModel
 
@@ -90,8 +91,13 @@ class Transcriber:
         self.model_info = model
         self.device = device
         self.compute_type = compute_type
-        self.model = WhisperModel(str(model.path), device=device, compute_type=compute_type,
-                                  cpu_threads=cpu_threads)
+        try:
+            self.model = WhisperModel(str(model.path), device=device, compute_type=compute_type,
+                                      cpu_threads=cpu_threads)
+        except (ValueError, RuntimeError) as error:  # CTranslate2's errors for a bad device or type
+            raise ModelLoadError(
+                f"model '{model.name}' cannot run with device={device}, compute type={compute_type}: {error}"
+            ) from error
 
     @property
     def name(self) -> str:

@@ -115,8 +115,11 @@ class TqdmProgress:
     def done_file(self) -> None:
         self.advance(self.file_duration)
 
-    def close(self) -> None:
+    def close(self, completed: bool = False) -> None:
         if self.bar is not None:
+            if completed and self.bar.total:
+                self.bar.n = self.bar.total
+                self.bar.refresh()
             self.bar.close()
 
 
@@ -130,17 +133,22 @@ class TqdmProgress:
 @click.option("--vocab", metavar="NAMES",
               help='Names to spell right, comma separated: "Sean Baker, Red Rocket". Used with the names '
                    "in vocab.txt in the data dir (one per line, for names that recur).")
+@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]),
+              help="Where whisper runs (default: cpu; cuda needs an NVIDIA GPU with CUDA libraries).")
+@click.option("--compute-type", metavar="TYPE",
+              help="CTranslate2 precision: int8 (default on CPU), float16 (default on GPU), int8_float16, float32.")
 @click.option("--no-copy", is_flag=True, help="Keep a reference to the file instead of a copy in the data dir.")
 @db_option
 @json_option
 def ingest(paths: tuple[Path, ...], title: str | None, language: str | None, model: str | None,
-           vocab: str | None, no_copy: bool, db: str | None, as_json: bool) -> None:
+           vocab: str | None, device: str | None, compute_type: str | None, no_copy: bool, db: str | None,
+           as_json: bool) -> None:
     """Transcribe recordings (files or whole folders) into the store.
 
     Folders are searched recursively for audio and video files; other files (notes, .DS_Store) are passed
     over. A file already ingested (same content) is skipped. Each file is stored whole or not at all.
     """
-    settings = load_settings(db=db, model=model, language=language)
+    settings = load_settings(db=db, model=model, language=language, device=device, compute_type=compute_type)
     batch = ingest_api.collect(paths)
     if title and len(batch.files) > 1:
         raise click.UsageError("--title names one transcript: give one file")
@@ -150,6 +158,7 @@ def ingest(paths: tuple[Path, ...], title: str | None, language: str | None, mod
                                        copy_media=not no_copy)
     ingestor = ingest_api.Ingestor(store, settings)
     progress = TqdmProgress() if not as_json and sys.stderr.isatty() else None
+    results = []
     try:
         results = ingestor.ingest(batch.files, options, progress)
     except KeyboardInterrupt:
@@ -158,7 +167,7 @@ def ingest(paths: tuple[Path, ...], title: str | None, language: str | None, mod
         sys.exit(130)
     finally:
         if progress:
-            progress.close()
+            progress.close(completed=bool(results))
         store.close()
     if batch.passed_over:
         click.echo(f"passed over {len(batch.passed_over)} file(s) that are not media", err=True)

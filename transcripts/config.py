@@ -59,7 +59,13 @@ class Settings:
 
     @property
     def device(self) -> str:
-        return self.get("device") or "cpu"
+        """`cpu`, `cuda`, or for `auto` whichever is here (CTranslate2 counts the CUDA devices)."""
+        device = self.get("device") or "cpu"
+        if device == "auto":
+            import ctranslate2
+
+            device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        return device
 
     @property
     def compute_type(self) -> str:

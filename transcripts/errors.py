@@ -25,6 +25,10 @@ class ModelNotFound(TranscriptsError):
     """A Whisper model that is neither bundled, nor a local directory, nor reachable on the hub."""
 
 
+class ModelLoadError(TranscriptsError):
+    """A model that exists but cannot run with the chosen device or compute type (no CUDA driver, say)."""
+
+
 class StoreError(TranscriptsError):
     """The database cannot be opened or migrated."""
 
