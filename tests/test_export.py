@@ -38,8 +38,10 @@ def test_srt_parses_and_carries_every_word_with_store_times(stored: dict, tmp_pa
     for sub in subtitles:
         lines = sub.content.splitlines()
         assert len(lines) <= MAX_LINES
-        assert lines[0].startswith("S1: ")
-        lines[0] = lines[0].removeprefix("S1: ")
+        speaker, lines[0] = lines[0].split(": ", 1)
+        [segment] = [s for s in stored["segments"]  # never across two speakers: inside one segment
+                     if s["start"] - 0.001 <= sub.start.total_seconds() and sub.end.total_seconds() <= s["end"] + 0.001]
+        assert speaker == segment["speaker"]
         assert all(len(line) <= MAX_LINE for line in lines)
         words.extend(" ".join(lines).split())
     assert words == stored_words(stored)
@@ -51,7 +53,8 @@ def test_vtt_parses_with_voice_spans_and_every_word(stored: dict, tmp_path: Path
     path = tmp_path / "check.vtt"
     path.write_text(export(stored, "vtt", tmp_path))
     captions = webvtt.read(str(path))
-    assert all(c.voice == "S1" for c in captions)
+    assert [c.voice for c in captions if c.voice] == [c.voice for c in captions]
+    assert {c.voice for c in captions} == {s["speaker"] for s in stored["segments"]} == {"S1", "S2"}
     words = " ".join(c.text.replace("\n", " ") for c in captions).split()
     assert words == stored_words(stored)
     last = stored["segments"][-1]["words"][-1]
@@ -63,6 +66,7 @@ def test_txt_has_a_line_per_segment_with_the_stored_words(stored: dict, tmp_path
     lines = export(stored, "txt", tmp_path).splitlines()
     assert len(lines) == len(stored["segments"])
     assert lines[0].startswith("[00:00:06] S1: ")
+    assert [line.split("] ", 1)[1].split(": ")[0] for line in lines] == [s["speaker"] for s in stored["segments"]]
     body = " ".join(line.split(": ", 1)[1] for line in lines)
     assert body.split() == stored_words(stored)
 

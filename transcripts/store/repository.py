@@ -4,10 +4,12 @@ an ingest writes its media row, transcript, speakers, segments and words in one,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -15,7 +17,8 @@ from transcripts import asr
 from transcripts.document import SegmentDoc, SpeakerDoc, TranscriptDoc
 from transcripts.errors import NotFound
 from transcripts.media import MediaInfo
-from transcripts.store.schema import Media, Segment, Speaker, Transcript, Word
+from transcripts.speakers import EnrolledVoice, SpeakerProfile
+from transcripts.store.schema import Media, Person, Segment, Speaker, Transcript, Word
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ def transcript_for_sha(session: Session, sha256: str) -> int | None:
 
 
 def add_transcript(session: Session, info: MediaInfo, media_path: str, copied: bool, title: str,
-                   transcription: asr.Transcription, model: str, settings: dict[str, Any]) -> int:
+                   transcription: asr.Transcription, model: str, settings: dict[str, Any],
+                   profiles: Sequence[SpeakerProfile] = ()) -> int:
     """Stage a whole transcript in `session` (committed by the caller) and return its id.
 
     Durations are the decoded length, not the container's claim (raw AAC only estimates it).
@@ -60,8 +64,10 @@ def add_transcript(session: Session, info: MediaInfo, media_path: str, copied: b
                             language_probability=round(transcription.language_probability, 4), model=model,
                             settings=settings, status="done", duration=transcription.duration)
     session.add(transcript)
+    known = {p.label: p for p in profiles}
     labels = sorted({s.speaker for s in transcription.segments if s.speaker}, key=_label_order)
-    speakers = {label: Speaker(transcript=transcript, label=label) for label in labels}
+    people = {p.name: p for p in session.scalars(select(Person))}
+    speakers = {label: _speaker_row(transcript, label, known.get(label), people) for label in labels}
     for seq, segment in enumerate(transcription.segments):
         row = Segment(transcript=transcript, speaker=speakers.get(segment.speaker or ""), seq=seq,
                       start=segment.start, end=segment.end, text=segment.text)
@@ -70,6 +76,24 @@ def add_transcript(session: Session, info: MediaInfo, media_path: str, copied: b
         session.add(row)
     session.flush()
     return transcript.id
+
+
+def _speaker_row(transcript: Transcript, label: str, profile: SpeakerProfile | None,
+                 people: dict[str, Person]) -> Speaker:
+    if profile is None:
+        return Speaker(transcript=transcript, label=label)
+    return Speaker(transcript=transcript, label=label, name=profile.name,
+                   person=people.get(profile.person) if profile.person else None, similarity=profile.similarity,
+                   is_interviewer=profile.is_interviewer, talk_time=profile.talk_time, turns=profile.turns,
+                   voiceprint=voiceprint_bytes(profile.voiceprint))
+
+
+def voiceprint_bytes(vector: np.ndarray | None) -> bytes | None:
+    return None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def voiceprint_array(blob: bytes | None) -> np.ndarray | None:
+    return None if blob is None else np.frombuffer(blob, dtype=np.float32)
 
 
 def _label_order(label: str) -> tuple[int, str]:
@@ -100,13 +124,15 @@ def load_document(session: Session, transcript_id: int) -> TranscriptDoc:
     transcript = session.scalar(
         select(Transcript).where(Transcript.id == transcript_id).options(
             selectinload(Transcript.media),
-            selectinload(Transcript.speakers),
+            selectinload(Transcript.speakers).selectinload(Speaker.person),
             selectinload(Transcript.segments).selectinload(Segment.words),
         )
     )
     if transcript is None:
         raise NotFound(f"transcript {transcript_id}: no such transcript (see `transcripts list`)")
-    speakers = {s.id: SpeakerDoc(s.label, s.name) for s in transcript.speakers}
+    speakers = {s.id: SpeakerDoc(s.label, s.name, s.is_interviewer, s.talk_time, s.turns,
+                                 s.person.name if s.person else None, s.similarity)
+                for s in transcript.speakers}
     segments = [
         SegmentDoc(
             id=seg.id, start=seg.start, end=seg.end,
@@ -140,3 +166,79 @@ def delete_transcript(session: Session, transcript_id: int) -> str | None:
     path = media.path if media.copied else None
     session.delete(media)
     return path
+
+
+def get_speaker(session: Session, transcript_id: int, label: str) -> Speaker:
+    get_transcript(session, transcript_id)
+    speaker = session.scalar(select(Speaker).where(Speaker.transcript_id == transcript_id,
+                                                   Speaker.label == label))
+    if speaker is None:
+        labels = ", ".join(session.scalars(select(Speaker.label).where(Speaker.transcript_id == transcript_id)))
+        raise NotFound(f"transcript {transcript_id}: no speaker {label!r} (speakers: {labels or 'none'})")
+    return speaker
+
+
+def rename_speaker(session: Session, transcript_id: int, label: str, name: str) -> Speaker:
+    speaker = get_speaker(session, transcript_id, label)
+    speaker.name = name.strip() or None
+    return speaker
+
+
+def merge_speakers(session: Session, transcript_id: int, keep: str, other: str) -> Speaker:
+    """Fold speaker `other` into `keep`: its segments, talk time and turns (the fix for an over-split voice)."""
+    kept = get_speaker(session, transcript_id, keep)
+    gone = get_speaker(session, transcript_id, other)
+    if kept.id == gone.id:
+        raise NotFound(f"transcript {transcript_id}: cannot merge speaker {keep!r} into itself")
+    for segment in session.scalars(select(Segment).where(Segment.speaker_id == gone.id)):
+        segment.speaker = kept
+    kept_print, gone_print = voiceprint_array(kept.voiceprint), voiceprint_array(gone.voiceprint)
+    if kept_print is not None and gone_print is not None:
+        merged = kept_print * max(kept.talk_time, 1e-3) + gone_print * max(gone.talk_time, 1e-3)
+        kept.voiceprint = voiceprint_bytes(merged / (np.linalg.norm(merged) or 1.0))
+    kept.talk_time = round(kept.talk_time + gone.talk_time, 3)
+    kept.turns = _count_turns(session, transcript_id, kept.id, gone.id)
+    kept.is_interviewer = kept.is_interviewer or gone.is_interviewer
+    session.delete(gone)
+    session.flush()
+    return kept
+
+
+def _count_turns(session: Session, transcript_id: int, kept_id: int, gone_id: int) -> int:
+    ids = session.scalars(select(Segment.speaker_id).where(Segment.transcript_id == transcript_id)
+                          .order_by(Segment.seq))
+    runs, previous = 0, None
+    for speaker_id in ids:
+        speaker_id = kept_id if speaker_id == gone_id else speaker_id
+        if speaker_id == kept_id and previous != kept_id:
+            runs += 1
+        previous = speaker_id
+    return runs
+
+
+def enrolled_voices(session: Session) -> list[EnrolledVoice]:
+    return [EnrolledVoice(p.name, np.frombuffer(p.voiceprint, dtype=np.float32))
+            for p in session.scalars(select(Person).order_by(Person.id)) if p.voiceprint]
+
+
+def enroll(session: Session, name: str, voiceprint: np.ndarray, source: str) -> Person:
+    """Store (or replace) a person's voiceprint."""
+    person = session.scalar(select(Person).where(Person.name == name))
+    if person is None:
+        person = Person(name=name)
+        session.add(person)
+    person.voiceprint = voiceprint_bytes(voiceprint)
+    person.enrolled_from = source
+    session.flush()
+    return person
+
+
+def list_people(session: Session) -> list[Person]:
+    return list(session.scalars(select(Person).order_by(Person.name)))
+
+
+def remove_person(session: Session, name: str) -> None:
+    person = session.scalar(select(Person).where(Person.name == name))
+    if person is None:
+        raise NotFound(f"no enrolled voice named {name!r} (see `transcripts voices list`)")
+    session.delete(person)

