@@ -18,8 +18,8 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	@id=$$($(BIN)/transcripts ingest media/sample_interview.mp3 --title "Sample interview: Red Rocket" \
-	    --vocab "$(DEMO_VOCAB)" --json | $(BIN)/python -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])') \
-	  && $(BIN)/transcripts show $$id
+	    --vocab "$(DEMO_VOCAB)" --interviewer "Joey Magidson" --people "Sean Baker" --json | $(BIN)/python -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])') \
+	  && $(BIN)/transcripts show $$id && echo && $(BIN)/transcripts speakers $$id
 
 test: $(STAMP)
 	TRANSCRIPTS_TEST_PG=$(PG_URL) $(BIN)/python -m pytest -q
@@ -31,6 +31,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/models.py
+	$(BIN)/python bench/diarization.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

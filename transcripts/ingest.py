@@ -21,7 +21,14 @@ from sqlalchemy.exc import IntegrityError
 from transcripts import media
 from transcripts.asr import DecodeOptions, Transcriber, Transcription
 from transcripts.config import Settings
-from transcripts.diarize import ENROLLED_MATCH, SAME_VOICE, Diarizer, SpeakerHints, assign_speakers
+from transcripts.diarize import (
+    ENROLLED_MATCH,
+    SAME_VOICE,
+    Diarizer,
+    SpeakerHints,
+    assign_speakers,
+    refine_speakers,
+)
 from transcripts.errors import MediaError, TranscriptsError
 from transcripts.models import resolve_model
 from transcripts.speakers import SpeakerProfile, identify
@@ -195,6 +202,8 @@ class Ingestor:
             pool.shutdown(wait=False, cancel_futures=True)
         segments, labels = assign_speakers(transcription.segments, diarization.turns)
         voiceprints = {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels}
+        if diarization.method == "clustering":
+            segments = refine_speakers(self.diarizer, mono, segments, voiceprints)
         with self.store.session() as session:
             enrolled = repository.enrolled_voices(session)
         transcription.segments, profiles = identify(segments, voiceprints, enrolled, options.interviewer,

