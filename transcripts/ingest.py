@@ -203,7 +203,8 @@ class Ingestor:
         segments, labels = assign_speakers(transcription.segments, diarization.turns)
         voiceprints = {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels}
         if diarization.method == "clustering":
-            segments = refine_speakers(self.diarizer, mono, segments, voiceprints)
+            segments = refine_speakers(self.diarizer, mono, segments, voiceprints, diarization.windows,
+                                       diarization.window_embeddings)
         with self.store.session() as session:
             enrolled = repository.enrolled_voices(session)
         transcription.segments, profiles = identify(segments, voiceprints, enrolled, options.interviewer,
