@@ -93,6 +93,16 @@ SCRIPT: tuple[Turn, ...] = (
 )
 
 
+
+def _ffmpeg(source: Path, target: Path, *codec_args: str) -> None:
+    """Convert to 16 kHz mono with imageio-ffmpeg's binary, bit-exact and without metadata (deterministic)."""
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
+         "-ac", "1", "-ar", str(SAMPLE_RATE), *codec_args, "-fflags", "+bitexact", "-map_metadata", "-1",
+         str(target)],
+        check=True,
+    )
+
 def synth_turn(turn: Turn, workdir: Path, index: int) -> np.ndarray:
     """Render one turn with espeak-ng and return trimmed float32 samples at 16 kHz."""
     voice, pitch, speed = VOICES[turn.speaker]
@@ -102,29 +112,7 @@ def synth_turn(turn: Turn, workdir: Path, index: int) -> np.ndarray:
         check=True,
     )
     resampled = workdir / f"turn{index:02d}_16k.wav"
-    subprocess.run(
-        [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-i",
-            str(raw),
-            "-ac",
-            "1",
-            "-ar",
-            str(SAMPLE_RATE),
-            "-c:a",
-            "pcm_s16le",
-            "-fflags",
-            "+bitexact",
-            "-map_metadata",
-            "-1",
-            str(resampled),
-        ],
-        check=True,
-    )
+    _ffmpeg(raw, resampled, "-c:a", "pcm_s16le")
     with wave.open(str(resampled), "rb") as wav:
         assert wav.getframerate() == SAMPLE_RATE and wav.getnchannels() == 1
         pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
@@ -166,35 +154,8 @@ def build(out_dir: Path) -> float:
             wav.setsampwidth(2)
             wav.setframerate(SAMPLE_RATE)
             wav.writeframes(pcm.tobytes())
-        subprocess.run(
-            [
-                imageio_ffmpeg.get_ffmpeg_exe(),
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-i",
-                str(wav_path),
-                "-ac",
-                "1",
-                "-ar",
-                str(SAMPLE_RATE),
-                "-c:a",
-                "libmp3lame",
-                "-b:a",
-                BITRATE,
-                "-fflags",
-                "+bitexact",
-                "-flags:a",
-                "+bitexact",
-                "-map_metadata",
-                "-1",
-                "-id3v2_version",
-                "0",
-                str(out_dir / f"{NAME}.mp3"),
-            ],
-            check=True,
-        )
+        _ffmpeg(wav_path, out_dir / f"{NAME}.mp3", "-c:a", "libmp3lame", "-b:a", BITRATE, "-flags:a", "+bitexact",
+                "-id3v2_version", "0")
 
     txt_lines = [f"{t.speaker}\t{s:.3f}\t{e:.3f}\t{t.text}" for t, s, e in timeline]
     (out_dir / f"{NAME}.txt").write_text("\n".join(txt_lines) + "\n", encoding="utf-8")

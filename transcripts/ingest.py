@@ -28,6 +28,7 @@ from transcripts.diarize import (
     SpeakerHints,
     assign_speakers,
     refine_speakers,
+    renumber,
 )
 from transcripts.errors import MediaError, TranscriptsError
 from transcripts.models import resolve_model
@@ -205,6 +206,7 @@ class Ingestor:
         if diarization.method == "clustering":
             segments = refine_speakers(self.diarizer, mono, segments, voiceprints, diarization.windows,
                                        diarization.window_embeddings)
+            segments, voiceprints = renumber(segments, voiceprints)
         with self.store.session() as session:
             enrolled = repository.enrolled_voices(session)
         transcription.segments, profiles = identify(segments, voiceprints, enrolled, options.interviewer,

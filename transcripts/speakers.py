@@ -101,7 +101,7 @@ def match_enrolled(found: dict[str, SpeakerProfile], enrolled: Sequence[Enrolled
 
 def merge_labels(segments: list[Segment], mapping: dict[str, str]) -> list[Segment]:
     """Relabel segments (two labels matched to one enrolled voice are one speaker), then renumber S1…
-    in order of first appearance and join neighbouring segments of the same speaker that were one."""
+    in order of first appearance."""
     relabelled = [replace(s, speaker=mapping.get(s.speaker or "", s.speaker)) for s in segments]
     order: dict[str, str] = {}
     for segment in relabelled:

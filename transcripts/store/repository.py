@@ -173,7 +173,8 @@ def get_speaker(session: Session, transcript_id: int, label: str) -> Speaker:
     speaker = session.scalar(select(Speaker).where(Speaker.transcript_id == transcript_id,
                                                    Speaker.label == label))
     if speaker is None:
-        labels = ", ".join(session.scalars(select(Speaker.label).where(Speaker.transcript_id == transcript_id)))
+        labels = ", ".join(sorted(session.scalars(select(Speaker.label).where(Speaker.transcript_id == transcript_id)),
+                                  key=_label_order))
         raise NotFound(f"transcript {transcript_id}: no speaker {label!r} (speakers: {labels or 'none'})")
     return speaker
 
