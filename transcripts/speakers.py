@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from transcripts.asr import Segment
-from transcripts.diarize import ENROLLED_MATCH, cosine, unit
+from transcripts.diarize import ENROLLED_MATCH, cosine, renumber, unit
 
 _QUESTION_START = re.compile(
     r"^(what|why|how|when|where|who|whom|whose|which|do|does|did|can|could|would|will|is|are|was|were|"
@@ -103,10 +103,7 @@ def merge_labels(segments: list[Segment], mapping: dict[str, str]) -> list[Segme
     """Relabel segments (two labels matched to one enrolled voice are one speaker), then renumber S1…
     in order of first appearance."""
     relabelled = [replace(s, speaker=mapping.get(s.speaker or "", s.speaker)) for s in segments]
-    order: dict[str, str] = {}
-    for segment in relabelled:
-        order.setdefault(segment.speaker or "S1", f"S{len(order) + 1}")
-    return [replace(s, speaker=order[s.speaker or "S1"]) for s in relabelled]
+    return renumber(relabelled, {})[0]
 
 
 def identify(segments: list[Segment], voiceprints: dict[str, np.ndarray], enrolled: Sequence[EnrolledVoice],
