@@ -15,7 +15,7 @@ Plain data in, plain data out: samples and `asr.Segment`s in; `Turn`s, voiceprin
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -74,6 +74,12 @@ class Diarization:
 def unit(vector: np.ndarray) -> np.ndarray:
     norm = float(np.linalg.norm(vector))
     return (vector / norm).astype(np.float32) if norm > 0 else vector.astype(np.float32)
+
+
+def blend(weighted: Iterable[tuple[np.ndarray, float]]) -> np.ndarray:
+    """The unit-norm mean of voiceprints weighted by talk time (a voice heard longer is known better)."""
+    vectors = [(vector, max(weight, 1e-3)) for vector, weight in weighted]
+    return unit(sum((vector * weight for vector, weight in vectors), np.zeros_like(vectors[0][0])))
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:
@@ -269,12 +275,11 @@ def merge_same_voices(diarization: Diarization, threshold: float) -> Diarization
 def relabel(diarization: Diarization, mapping: dict[str, str]) -> Diarization:
     """Rename (and so merge) speakers; merged voiceprints are averaged, weighted by talk time."""
     talk = _talk_time(diarization.turns)
-    sums: dict[str, np.ndarray] = {}
+    groups: dict[str, list[tuple[np.ndarray, float]]] = {}
     for label, print_ in diarization.voiceprints.items():
-        target = mapping.get(label, label)
-        sums[target] = sums.get(target, 0) + print_ * max(talk.get(label, 0.0), 1e-3)
+        groups.setdefault(mapping.get(label, label), []).append((print_, talk.get(label, 0.0)))
     turns = [Turn(t.start, t.end, mapping.get(t.speaker, t.speaker)) for t in diarization.turns]
-    return replace(diarization, turns=turns, voiceprints={label: unit(total) for label, total in sums.items()})
+    return replace(diarization, turns=turns, voiceprints={label: blend(group) for label, group in groups.items()})
 
 
 def _overlap(word: Word, turn: Turn) -> float:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from transcripts.asr import Segment
-from transcripts.diarize import ENROLLED_MATCH, cosine, renumber, unit
+from transcripts.diarize import ENROLLED_MATCH, blend, cosine, renumber
 
 _QUESTION_START = re.compile(
     r"^(what|why|how|when|where|who|whom|whose|which|do|does|did|can|could|would|will|is|are|was|were|"
@@ -141,11 +141,9 @@ def identify(segments: list[Segment], voiceprints: dict[str, np.ndarray], enroll
 def _merge_prints(found: dict[str, SpeakerProfile], merged: list[Segment], original: list[Segment]
                   ) -> dict[str, np.ndarray]:
     """Voiceprints after a merge, weighted by talk time, under the renumbered labels."""
-    renumber = {before.speaker: after.speaker for before, after in zip(original, merged, strict=True)}
-    sums: dict[str, np.ndarray] = {}
+    new_label = {before.speaker: after.speaker for before, after in zip(original, merged, strict=True)}
+    groups: dict[str, list[tuple[np.ndarray, float]]] = {}
     for label, profile in found.items():
-        if profile.voiceprint is None:
-            continue
-        target = renumber.get(label) or label
-        sums[target] = sums.get(target, np.zeros_like(profile.voiceprint)) + profile.voiceprint * profile.talk_time
-    return {label: unit(total) for label, total in sums.items()}
+        if profile.voiceprint is not None:
+            groups.setdefault(new_label.get(label) or label, []).append((profile.voiceprint, profile.talk_time))
+    return {label: blend(group) for label, group in groups.items()}

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from transcripts import asr
+from transcripts.diarize import blend
 from transcripts.document import SegmentDoc, SpeakerDoc, TranscriptDoc
 from transcripts.errors import NotFound
 from transcripts.media import MediaInfo
@@ -195,8 +196,7 @@ def merge_speakers(session: Session, transcript_id: int, keep: str, other: str) 
         segment.speaker = kept
     kept_print, gone_print = voiceprint_array(kept.voiceprint), voiceprint_array(gone.voiceprint)
     if kept_print is not None and gone_print is not None:
-        merged = kept_print * max(kept.talk_time, 1e-3) + gone_print * max(gone.talk_time, 1e-3)
-        kept.voiceprint = voiceprint_bytes(merged / (np.linalg.norm(merged) or 1.0))
+        kept.voiceprint = voiceprint_bytes(blend([(kept_print, kept.talk_time), (gone_print, gone.talk_time)]))
     kept.talk_time = round(kept.talk_time + gone.talk_time, 3)
     kept.turns = _count_turns(session, transcript_id, kept.id, gone.id)
     kept.is_interviewer = kept.is_interviewer or gone.is_interviewer
