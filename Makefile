@@ -19,7 +19,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	@id=$$($(BIN)/transcripts ingest media/sample_interview.mp3 --title "Sample interview: Red Rocket" \
 	    --vocab "$(DEMO_VOCAB)" --interviewer "Joey Magidson" --people "Sean Baker" --json | $(BIN)/python -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])') \
-	  && $(BIN)/transcripts show $$id && echo && $(BIN)/transcripts speakers $$id
+	  && $(BIN)/transcripts show $$id && echo && $(BIN)/transcripts speakers $$id \
+	  && echo && $(BIN)/transcripts topics $$id
 
 test: $(STAMP)
 	TRANSCRIPTS_TEST_PG=$(PG_URL) $(BIN)/python -m pytest -q
@@ -32,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/models.py
 	$(BIN)/python bench/diarization.py
+	$(BIN)/python bench/topics.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -21,18 +21,20 @@ def test_ingest_stores_a_timestamped_transcript(db_url: str, home: Path, data_di
     assert abs(result["duration"] - 30.0) < 0.05
 
     shown = run_json("show", str(result["id"]), "--db", db_url)
-    assert set(shown) == {"id", "title", "duration", "language", "model", "speakers", "segments"}
+    assert set(shown) == {"id", "title", "duration", "language", "model", "speakers", "topics", "segments"}
     assert shown["title"] == "pyannote_sample"
     assert [(s["label"], s["name"]) for s in shown["speakers"]] == [("S1", None), ("S2", None)]
     segment = shown["segments"][0]
-    assert set(segment) == {"id", "start", "end", "speaker", "text", "words"}
+    assert set(segment) == {"id", "start", "end", "speaker", "topic", "text", "words"}
+    assert segment["topic"] == shown["topics"][0]["id"]
     assert set(segment["words"][0]) == {"start", "end", "word", "probability"}
     text = " ".join(s["text"] for s in shown["segments"])
     assert "Diane in New Jersey" in text and "Yankee" in text
 
     readable = run_cli("show", str(result["id"]), "--db", db_url).stdout.splitlines()
-    assert readable[1].startswith("[00:00:06] S1: Hello")
-    assert {line.split("] ", 1)[1].split(":")[0] for line in readable[1:]} == {"S1", "S2"}
+    assert readable[2] == f"## {shown['topics'][0]['title']}"
+    assert readable[3].startswith("[00:00:06] S1: Hello")
+    assert {line.split("] ", 1)[1].split(":")[0] for line in readable if line.startswith("[")} == {"S1", "S2"}
 
     [copy] = stored_media(home)
     assert copy.read_bytes() == (data_dir / "pyannote_sample.wav").read_bytes()

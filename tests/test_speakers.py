@@ -36,7 +36,8 @@ def test_rename_shows_in_show_export_and_speakers(sample: dict, tmp_path: Path) 
     assert renamed.exit_code == 0, renamed.output
     assert "Sheila Smith" in {r["name"] for r in run_json("speakers", sample["id"], "--db", sample["db"])}
     assert any(line.split("] ", 1)[1].startswith("Sheila Smith: ")
-               for line in run_cli("show", sample["id"], "--db", sample["db"]).stdout.splitlines()[1:])
+               for line in run_cli("show", sample["id"], "--db", sample["db"]).stdout.splitlines()
+               if line.startswith("["))
     rttm = run_cli("export", sample["id"], "--format", "rttm", "--db", sample["db"]).stdout
     assert "Sheila_Smith" in {line.split()[7] for line in rttm.splitlines()}
     vtt = run_cli("export", sample["id"], "--format", "vtt", "--db", sample["db"]).stdout

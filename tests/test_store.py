@@ -24,7 +24,7 @@ def test_opening_twice_migrates_once(db_url: str) -> None:
     Store(db_url).close()
     store = Store(db_url)
     with store.engine.connect() as conn:
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0002_speakers"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0003_topics"
     store.close()
 
 

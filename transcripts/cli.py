@@ -16,11 +16,12 @@ from tqdm import tqdm
 from transcripts import ingest as ingest_api
 from transcripts import timefmt
 from transcripts.cli_common import TranscriptsGroup, db_option, emit_json, json_option, with_store
+from transcripts.cli_export import export
 from transcripts.cli_speakers import speakers, voices_group
+from transcripts.cli_topics import topics
 from transcripts.config import load_settings, read_vocabulary
 from transcripts.diarize import MAX_SPEAKERS, SpeakerHints
-from transcripts.export import FORMATS
-from transcripts.export.txt import line as transcript_line
+from transcripts.export import txt
 from transcripts.store import repository
 from transcripts.store.db import Store
 
@@ -36,7 +37,9 @@ def cli() -> None:
       transcripts list
       transcripts show 1
       transcripts speakers rename 1 S2 "Sean Baker"
-      transcripts export 1 --format srt -o interview.srt
+      transcripts topics 1
+      transcripts export 1 --format md -o interview.md
+      transcripts export --all --format docx -o junket/
 
     Data lives in TRANSCRIPTS_HOME (see `transcripts config`); nothing leaves this machine.
     """
@@ -173,36 +176,14 @@ def list_command(store: Store, as_json: bool) -> None:
 @json_option
 @with_store
 def show(store: Store, transcript_id: int, as_json: bool) -> None:
-    """Print a transcript: `[HH:MM:SS] Speaker: text` per line."""
+    """Print a transcript: `[HH:MM:SS] Speaker: text` per line, under `## Topic` headings."""
     with store.session() as session:
         doc = repository.load_document(session, transcript_id)
     if as_json:
         emit_json(doc.as_json())
         return
-    click.echo(f"# {doc.title}  ({timefmt.hms(doc.duration)}, {doc.language}, {doc.model})")
-    for segment in doc.segments:
-        click.echo(transcript_line(segment))
-
-
-@cli.command()
-@click.argument("transcript_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="txt", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (default: standard output).")
-@db_option
-@with_store
-def export(store: Store, transcript_id: int, fmt: str, output: Path | None) -> None:
-    """Write a transcript as txt, json, srt, vtt or rttm."""
-    with store.session() as session:
-        doc = repository.load_document(session, transcript_id)
-    text = FORMATS[fmt].render(doc)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    staged = output.with_name(output.name + ".partial")
-    staged.write_text(text, encoding="utf-8")
-    staged.replace(output)
-    click.echo(f"wrote {output}", err=True)
+    click.echo(f"# {doc.title}  ({timefmt.hms(doc.duration)}, {doc.language}, {doc.model})\n")
+    click.echo(txt.render(doc), nl=False)
 
 
 @cli.command()
@@ -233,6 +214,8 @@ def config(db: str | None, as_json: bool) -> None:
 
 
 cli.add_command(speakers)
+cli.add_command(topics)
+cli.add_command(export)
 cli.add_command(voices_group, name="voices")
 
 

@@ -29,6 +29,22 @@ class SpeakerDoc:
 
 
 @dataclass(frozen=True)
+class TopicDoc:
+    id: int
+    start: float
+    end: float
+    title: str
+    keywords: list[str] = field(default_factory=list)
+    question: str | None = None
+    edited: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        """The `topics --json` shape."""
+        return {"id": self.id, "start": self.start, "end": self.end, "title": self.title,
+                "keywords": list(self.keywords), "question": self.question}
+
+
+@dataclass(frozen=True)
 class SegmentDoc:
     id: int
     start: float
@@ -36,6 +52,7 @@ class SegmentDoc:
     speaker: SpeakerDoc | None
     text: str
     words: list[Word] = field(default_factory=list)
+    topic_id: int | None = None
 
     @property
     def speaker_display(self) -> str:
@@ -55,6 +72,23 @@ class TranscriptDoc:
     settings: dict[str, Any]
     speakers: list[SpeakerDoc]
     segments: list[SegmentDoc]
+    topics: list[TopicDoc] = field(default_factory=list)
+
+    def topic_segments(self) -> list[tuple[TopicDoc | None, list[SegmentDoc]]]:
+        """Segments grouped under their topics, in order (segments outside any topic under None)."""
+        by_id = {t.id: t for t in self.topics}
+        groups: list[tuple[TopicDoc | None, list[SegmentDoc]]] = []
+        for segment in self.segments:
+            topic = by_id.get(segment.topic_id) if segment.topic_id is not None else None
+            if groups and groups[-1][0] is topic:
+                groups[-1][1].append(segment)
+            else:
+                groups.append((topic, [segment]))
+        return groups
+
+    @property
+    def interviewer(self) -> SpeakerDoc | None:
+        return next((s for s in self.speakers if s.is_interviewer), None)
 
     def as_json(self) -> dict[str, Any]:
         """The stable `show --json` shape (documented in the README)."""
@@ -66,12 +100,14 @@ class TranscriptDoc:
             "model": self.model,
             "speakers": [{"label": s.label, "name": s.name, "is_interviewer": s.is_interviewer}
                          for s in self.speakers],
+            "topics": [topic.as_json() for topic in self.topics],
             "segments": [
                 {
                     "id": seg.id,
                     "start": seg.start,
                     "end": seg.end,
                     "speaker": seg.speaker_display or None,
+                    "topic": seg.topic_id,
                     "text": seg.text,
                     "words": [
                         {"start": w.start, "end": w.end, "word": w.text, "probability": w.probability}

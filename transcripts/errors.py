@@ -39,3 +39,7 @@ class NotFound(TranscriptsError):
 
 class ConfigError(TranscriptsError):
     """A configuration file or setting that cannot be read."""
+
+
+class InvalidEdit(TranscriptsError):
+    """An editor's change that cannot apply (an empty title, a split outside the topic)."""

@@ -1,13 +1,17 @@
-"""Scoring against ground truth: the shared recordings, their reference formats, and word error rate.
+"""Scoring against ground truth: the shared recordings, their reference formats, word error rate, and
+topic boundaries (recordings joined end to end, scored with Pk and WindowDiff).
 
-Used by the tests and the `bench/` programs, which must score the same way. jiwer (a dev extra) is
-imported only when a WER is asked for.
+Used by the tests and the `bench/` programs, which must score the same way. jiwer and nltk (dev extras)
+are imported only when a score is asked for.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from transcripts.diarize import Turn
@@ -47,3 +51,73 @@ def rttm_turns(path: Path) -> list[Turn]:
     """The `SPEAKER` lines of an RTTM file as turns (start, end, speaker)."""
     rows = [line.split() for line in path.read_text().splitlines() if line.startswith("SPEAKER")]
     return [Turn(float(r[3]), float(r[3]) + float(r[4]), r[7]) for r in rows]
+
+
+# Who asks in the shared interview-like recordings (their MANIFEST): each of their turns is a known question.
+ASKERS = {"libri_interview_1688_1998.wav": "spk1688", "libri_panel_2033_2414_3080.wav": "spk2033"}
+
+
+@dataclass(frozen=True)
+class JoinedRecording:
+    """Several real recordings end to end, with the topic boundaries they are known to have."""
+
+    path: Path
+    duration: float
+    changes: list[tuple[float, float]]  # per change of conversation: last speech before, first speech after
+    questions: list[float]  # starts of the askers' turns (not those that open a part)
+
+    @property
+    def boundaries(self) -> list[float]:
+        return sorted([after for _, after in self.changes] + self.questions)
+
+
+def join_recordings(data_dir: Path, names: Sequence[str], target: Path, gap_s: float = 0.5) -> JoinedRecording:
+    """Join recordings with `gap_s` of silence between them (as an edited file would) into `target` (wav).
+
+    Speech extents come from the audio's own loudness (pydub's silence detector), not from our pipeline.
+    """
+    from pydub import AudioSegment
+    from pydub.silence import detect_nonsilent
+
+    from transcripts import media
+
+    joined = AudioSegment.silent(0, frame_rate=media.SAMPLE_RATE)
+    spans: list[tuple[float, float]] = []
+    questions: list[float] = []
+    for name in names:
+        part = media.decode(media.probe(data_dir / name))
+        offset = len(joined) / 1000
+        voiced = detect_nonsilent(part, min_silence_len=300, silence_thresh=part.dBFS - 16)
+        spans.append((offset + voiced[0][0] / 1000, offset + voiced[-1][1] / 1000))
+        if name in ASKERS:
+            turns = rttm_turns((data_dir / name).with_suffix(".rttm"))
+            questions += [offset + t.start for t in turns[1:] if t.speaker == ASKERS[name]]
+        joined += part + AudioSegment.silent(round(gap_s * 1000), frame_rate=media.SAMPLE_RATE)
+    joined.export(target, format="wav")
+    changes = [(before[1], after[0]) for before, after in itertools.pairwise(spans)]
+    return JoinedRecording(target, len(joined) / 1000, changes, questions)
+
+
+def boundary_string(boundaries: Sequence[float], duration: float, resolution_s: float = 0.5) -> str:
+    """Boundaries as the strings `nltk.metrics.segmentation` scores: one character per `resolution_s`."""
+    marks = ["0"] * (int(duration / resolution_s) + 1)
+    for at in boundaries:
+        marks[min(int(at / resolution_s), len(marks) - 1)] = "1"
+    return "".join(marks)
+
+
+def segmentation_scores(reference: Sequence[float], hypothesis: Sequence[float], duration: float
+                        ) -> dict[str, float]:
+    """Pk and WindowDiff (lower is better), k half the mean reference topic length, as Beeferman et al."""
+    from nltk.metrics.segmentation import pk, windowdiff
+
+    ref, hyp = boundary_string(reference, duration), boundary_string(hypothesis, duration)
+    k = max(2, round(len(ref) / (2 * (ref.count("1") + 1))))
+    return {"pk": round(pk(ref, hyp, k=k), 4), "windowdiff": round(windowdiff(ref, hyp, k), 4), "k_seconds": k / 2}
+
+
+def distance_to_change(change: tuple[float, float], boundaries: Sequence[float]) -> float:
+    """How far the nearest boundary lies from a change of conversation: 0 inside the silence between the two
+    recordings, else the seconds to its nearer edge."""
+    before, after = change
+    return min((max(before - at, 0.0, at - after) for at in boundaries), default=float("inf"))

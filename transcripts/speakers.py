@@ -29,6 +29,7 @@ class SpeakerProfile:
     turns: int = 0
     questions: int = 0
     first_start: float = 0.0
+    transitions: int = 0  # changes of speaker this one takes part in (from or to)
     voiceprint: np.ndarray | None = None
     name: str | None = None
     person: str | None = None  # the enrolled person matched by voice
@@ -58,6 +59,9 @@ def profiles(segments: Sequence[Segment], voiceprints: dict[str, np.ndarray]) ->
         profile.talk_time += segment.end - segment.start
         if label != previous:
             profile.turns += 1
+            if previous is not None:
+                profile.transitions += 1
+                found[previous].transitions += 1
         sentences = re.split(r"(?<=[.?!])\s+", segment.text)
         profile.questions += sum(is_question(sentence) for sentence in sentences if sentence)
         previous = label
@@ -67,20 +71,23 @@ def profiles(segments: Sequence[Segment], voiceprints: dict[str, np.ndarray]) ->
 
 
 def find_interviewer(found: dict[str, SpeakerProfile]) -> str | None:
-    """The one who asks: questions per turn, less talk time, short turns, often the first voice.
+    """The one who asks: questions per turn, less talk time, short turns, often the first voice, and in a
+    panel the hub that every answer comes back to (part of nearly every change of speaker).
 
     Only where two or more people speak (None otherwise).
     """
     if len(found) < 2:
         return None
     total = sum(p.talk_time for p in found.values()) or 1.0
+    changes = sum(p.transitions for p in found.values()) / 2 or 1.0
     first = min(found.values(), key=lambda p: p.first_start).label
 
     def score(profile: SpeakerProfile) -> float:
         per_turn = profile.questions / max(profile.turns, 1)
         mean_turn = profile.talk_time / max(profile.turns, 1)
         return (2.0 * min(per_turn, 1.0) + (1.0 - profile.talk_time / total)
-                + 0.5 * (profile.label == first) + 0.5 / (1.0 + mean_turn / 10.0))
+                + 0.5 * (profile.label == first) + 0.5 / (1.0 + mean_turn / 10.0)
+                + 2.0 * profile.transitions / changes)
 
     return max(found.values(), key=score).label
 

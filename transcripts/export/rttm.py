@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from transcripts.document import TranscriptDoc
+from transcripts.export.options import DEFAULT, ExportOptions
 
 _JOIN_GAP_S = 2.0
 
@@ -30,7 +31,7 @@ def turns(doc: TranscriptDoc) -> list[tuple[float, float, str]]:
     return out
 
 
-def render(doc: TranscriptDoc) -> str:
+def render(doc: TranscriptDoc, options: ExportOptions = DEFAULT) -> str:
     uri = field(doc.title)
     return "".join(f"SPEAKER {uri} 1 {start:.3f} {end - start:.3f} <NA> <NA> {field(speaker)} <NA> <NA>\n"
                    for start, end, speaker in turns(doc))

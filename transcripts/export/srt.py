@@ -5,9 +5,10 @@ from __future__ import annotations
 from transcripts import timefmt
 from transcripts.document import TranscriptDoc
 from transcripts.export.cues import cues
+from transcripts.export.options import DEFAULT, ExportOptions
 
 
-def render(doc: TranscriptDoc) -> str:
+def render(doc: TranscriptDoc, options: ExportOptions = DEFAULT) -> str:
     blocks = []
     for number, cue in enumerate(cues(doc.segments), start=1):
         lines = list(cue.lines)

@@ -7,9 +7,10 @@ import html
 from transcripts import timefmt
 from transcripts.document import TranscriptDoc
 from transcripts.export.cues import cues
+from transcripts.export.options import DEFAULT, ExportOptions
 
 
-def render(doc: TranscriptDoc) -> str:
+def render(doc: TranscriptDoc, options: ExportOptions = DEFAULT) -> str:
     blocks = ["WEBVTT"]
     for cue in cues(doc.segments):
         text = "\n".join(html.escape(line, quote=False) for line in cue.lines)

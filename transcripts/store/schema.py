@@ -1,8 +1,8 @@
 """The tables, as SQLAlchemy 2 typed ORM classes. Only the store package knows these; the pipeline passes
 plain dataclasses and the readers get `transcripts.document` objects.
 
-Indexes are the ones later queries need: a transcript's segments in order (`transcript_id, seq`), a
-speaker's segments, a segment's words in order, media by content hash, transcripts by date.
+Indexes are the ones later queries need: a transcript's segments and topics in order (`transcript_id, seq`),
+a speaker's or a topic's segments, a segment's words in order, media by content hash, transcripts by date.
 """
 
 from __future__ import annotations
@@ -79,6 +79,9 @@ class Transcript(Base):
     segments: Mapped[list[Segment]] = relationship(
         back_populates="transcript", cascade="all, delete-orphan", order_by="Segment.seq"
     )
+    topics: Mapped[list[Topic]] = relationship(
+        back_populates="transcript", cascade="all, delete-orphan", order_by="Topic.seq"
+    )
 
 
 class Speaker(Base):
@@ -112,6 +115,29 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Topic(Base):
+    """A part of a transcript about one thing: a question and its answer, or a stretch found by meaning.
+
+    Segments point at their topic; `edited` marks titles and bounds an editor has changed, so a rebuild
+    can tell what it would overwrite.
+    """
+
+    __tablename__ = "topic"
+    __table_args__ = (Index("ix_topic_transcript_seq", "transcript_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcript.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    title: Mapped[str] = mapped_column(Text)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    question: Mapped[str | None] = mapped_column(Text)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    transcript: Mapped[Transcript] = relationship(back_populates="topics")
+
+
 class Segment(Base):
     __tablename__ = "segment"
     __table_args__ = (
@@ -122,13 +148,16 @@ class Segment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     transcript_id: Mapped[int] = mapped_column(ForeignKey("transcript.id", ondelete="CASCADE"))
     speaker_id: Mapped[int | None] = mapped_column(ForeignKey("speaker.id", ondelete="SET NULL"), index=True)
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topic.id", ondelete="SET NULL"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
     start: Mapped[float] = mapped_column(Float)
     end: Mapped[float] = mapped_column(Float)
     text: Mapped[str] = mapped_column(Text)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)  # float16 sentence vector (transcripts.embed)
 
     transcript: Mapped[Transcript] = relationship(back_populates="segments")
     speaker: Mapped[Speaker | None] = relationship()
+    topic: Mapped[Topic | None] = relationship()
     words: Mapped[list[Word]] = relationship(cascade="all, delete-orphan", order_by="Word.seq")
 
 

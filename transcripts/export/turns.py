@@ -1,0 +1,44 @@
+"""Turns (consecutive segments of one speaker) within topics: how a reader reads an interview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from transcripts.document import SegmentDoc, SpeakerDoc, TopicDoc, TranscriptDoc
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: SpeakerDoc | None
+    segments: list[SegmentDoc]
+
+    @property
+    def start(self) -> float:
+        return self.segments[0].start
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text.strip() for s in self.segments)
+
+    @property
+    def is_question(self) -> bool:
+        return bool(self.speaker and self.speaker.is_interviewer)
+
+    @property
+    def name(self) -> str:
+        return self.speaker.display if self.speaker else "Unknown speaker"
+
+
+def turns(segments: list[SegmentDoc]) -> list[Turn]:
+    out: list[Turn] = []
+    for segment in segments:
+        if out and out[-1].speaker == segment.speaker:
+            out[-1].segments.append(segment)
+        else:
+            out.append(Turn(segment.speaker, [segment]))
+    return out
+
+
+def sections(doc: TranscriptDoc) -> list[tuple[TopicDoc | None, list[Turn]]]:
+    """Each topic with its turns (a transcript without topics is one untitled section)."""
+    return [(topic, turns(segments)) for topic, segments in doc.topic_segments()]

@@ -1,0 +1,282 @@
+"""Topics: where an interview moves on to something new, with a short title and keywords for each part.
+
+An interview is a run of questions and answers, so the interviewer's questions are the main signal: a
+question opens a topic unless it follows up on the topic in progress (judged by embedding similarity,
+since a follow-up such as "And how did you find the other actors?" shares few words with the answer it
+follows). Two other signals cover what questions do not:
+
+- a change of conversation (a recording of several interviews, a panel after a one-to-one): the voices
+  heard in the half-minute before a point and the half-minute after it have nobody in common;
+- a long stretch without questions (a speech, a monologue answer): a TextTiling-style detector over
+  sentence embeddings places a boundary where the similarity of the windows either side dips deepest
+  (word overlap, TextTiling's original measure, fails on short conversational turns: they share almost no
+  content words).
+
+Who asks is decided per conversation (`speakers.find_interviewer`), since every conversation of a joined
+recording has its own interviewer. Titles are the question condensed, or key phrases (YAKE) where there
+is no question; keywords are YAKE key phrases of the topic's text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from transcripts.asr import Segment
+from transcripts.speakers import find_interviewer, is_question, profiles
+
+CONVERSATION_WINDOW_S = 30.0  # voices compared before and after a candidate change of conversation
+CONVERSATION_MIN_SPEECH_S = 4.0  # speech needed on each side to judge
+FOLLOW_UP_SIMILARITY = 0.45  # a question at least this close to the topic in progress continues it
+MIN_QUESTION_WORDS = 4  # "Why?" or "Really?" never opens a topic
+MIN_TOPIC_S = 5.0  # a question topic shorter than this joins the one before
+SEMANTIC_MIN_STRETCH_S = 60.0  # stretches without questions at least this long are searched for shifts
+SEMANTIC_MIN_TOPIC_S = 25.0  # topics found by the semantic detector last at least this long
+SEMANTIC_WINDOW_S = 20.0  # speech compared either side of a gap
+SEMANTIC_MIN_DEPTH = 0.15  # the dip in similarity a semantic boundary needs
+TITLE_WORDS = 9
+KEYWORDS = 5
+
+_FILLER = re.compile(
+    r"^(?:(?:so|and|well|okay|ok|now|um|uh|yeah|right|alright|all right|but)\b[,.]?\s*)+", re.IGNORECASE)
+_PREAMBLE = re.compile(
+    r"^(?:(?:can|could|would) you (?:tell|talk to) (?:me|us) (?:a (?:little|bit) )?(?:more )?(?:about )?"
+    r"|i (?:want|wanted|would like) to ask (?:you )?(?:about )?|tell (?:me|us) (?:a (?:little|bit) )?"
+    r"(?:more )?about |talk (?:to me |to us )?about )", re.IGNORECASE)
+_SENTENCES = re.compile(r"(?<=[.?!])\s+")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """Segments `first` up to (not including) `stop`, as plain data for the store."""
+
+    first: int
+    stop: int
+    start: float
+    end: float
+    title: str
+    keywords: tuple[str, ...]
+    question: str | None
+
+
+@dataclass(frozen=True)
+class _Turn:
+    first: int
+    stop: int
+    speaker: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class _Boundary:
+    index: int  # the first segment of the new topic
+    question: str | None = None
+
+
+def segment_topics(segments: Sequence[Segment], vectors: np.ndarray, language: str | None = None,
+                   interviewer: str | None = None) -> list[Topic]:
+    """Topics covering every segment, in order. `vectors` are unit sentence embeddings, one per segment;
+    `interviewer` is the label of whoever asks, when known for the whole recording."""
+    if not segments:
+        return []
+    turns = _turns(segments)
+    changes = conversation_changes(turns)
+    starts = [0, *changes, len(segments)]
+    boundaries: list[_Boundary] = []
+    for first, stop in itertools.pairwise(starts):
+        asker = interviewer if len(starts) == 2 else None
+        boundaries.extend(question_boundaries(segments, turns, vectors, first, stop, asker))
+    boundaries = _with_semantic_shifts(segments, vectors, boundaries)
+    return _build(segments, boundaries, language)
+
+
+def _turns(segments: Sequence[Segment]) -> list[_Turn]:
+    turns: list[_Turn] = []
+    for index, segment in enumerate(segments):
+        speaker = segment.speaker or ""
+        if turns and turns[-1].speaker == speaker:
+            last = turns[-1]
+            turns[-1] = _Turn(last.first, index + 1, speaker, last.start, segment.end)
+        else:
+            turns.append(_Turn(index, index + 1, speaker, segment.start, segment.end))
+    return turns
+
+
+def _voices(turns: Sequence[_Turn], start: float, end: float) -> tuple[set[str], float]:
+    """Who speaks between `start` and `end`, and for how long in all."""
+    heard: set[str] = set()
+    speech = 0.0
+    for turn in turns:
+        overlap = min(turn.end, end) - max(turn.start, start)
+        if overlap > 0:
+            heard.add(turn.speaker)
+            speech += overlap
+    return heard, speech
+
+
+def conversation_changes(turns: Sequence[_Turn]) -> list[int]:
+    """First segments of new conversations: turns after which, for half a minute, only voices new to the
+    conversation in progress speak, having said nothing in the half-minute before either.
+
+    A panellist who speaks for the first time late in a panel is not a change: the moderator who gave them
+    the floor speaks before and after.
+    """
+    changes: list[int] = []
+    heard = {turns[0].speaker} if turns else set()
+    for turn in turns[1:]:
+        before, before_speech = _voices(turns, turn.start - CONVERSATION_WINDOW_S, turn.start)
+        after, after_speech = _voices(turns, turn.start, turn.start + CONVERSATION_WINDOW_S)
+        if (before_speech >= CONVERSATION_MIN_SPEECH_S and after_speech >= CONVERSATION_MIN_SPEECH_S
+                and turn.speaker and not after & (heard | before)):
+            changes.append(turn.first)
+            heard = set()
+        heard.add(turn.speaker)
+    return changes
+
+
+def _mean(vectors: np.ndarray) -> np.ndarray:
+    mean = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm > 0 else mean
+
+
+def question_boundaries(segments: Sequence[Segment], turns: Sequence[_Turn], vectors: np.ndarray, first: int,
+                        stop: int, asker: str | None = None) -> list[_Boundary]:
+    """The topics of one conversation (segments `first`..`stop`) that questions open, the first at `first`.
+
+    A question within the first seconds of the conversation (after a greeting) names its first topic.
+    """
+    boundaries = [_Boundary(first)]
+    inside = [t for t in turns if first <= t.first < stop]
+    if asker is None:
+        asker = find_interviewer(profiles(segments[first:stop], {}))
+    if asker is None:
+        return boundaries
+    for turn, following in itertools.pairwise(inside):
+        if turn.speaker != asker or following.speaker == asker:
+            continue
+        text = " ".join(s.text.strip() for s in segments[turn.first:turn.stop])
+        if len(text.split()) < MIN_QUESTION_WORDS:
+            continue
+        current = boundaries[-1]
+        if turn.start - segments[current.index].start < MIN_TOPIC_S:
+            if current.question is None:
+                boundaries[-1] = _Boundary(current.index, text)
+            continue
+        topic_vector = _mean(vectors[current.index:turn.first])
+        if float(topic_vector @ _mean(vectors[turn.first:turn.stop])) >= FOLLOW_UP_SIMILARITY:
+            continue
+        boundaries.append(_Boundary(turn.first, text))
+    return boundaries
+
+
+def _with_semantic_shifts(segments: Sequence[Segment], vectors: np.ndarray, boundaries: list[_Boundary]
+                          ) -> list[_Boundary]:
+    """Add semantic boundaries inside long stretches that no question or conversation change divides."""
+    indices = [b.index for b in boundaries]
+    added: list[_Boundary] = []
+    for first, stop in zip(indices, [*indices[1:], len(segments)], strict=True):
+        if segments[stop - 1].end - segments[first].start >= SEMANTIC_MIN_STRETCH_S:
+            added.extend(_Boundary(i) for i in semantic_shifts(segments, vectors, first, stop))
+    return sorted([*boundaries, *added], key=lambda b: b.index)
+
+
+def semantic_shifts(segments: Sequence[Segment], vectors: np.ndarray, first: int, stop: int) -> list[int]:
+    """TextTiling on embeddings: gaps where the speech either side is least alike, deepest first."""
+    gaps = list(range(first + 1, stop))
+    if not gaps:
+        return []
+    similarity = np.array([_window_similarity(segments, vectors, first, stop, gap) for gap in gaps])
+    depth = np.array([_depth(similarity, i) for i in range(len(gaps))])
+    cutoff = max(SEMANTIC_MIN_DEPTH, float(depth.mean() + depth.std() / 2))
+    chosen: list[int] = []
+    edges = [segments[first].start, segments[stop - 1].end]
+    for i in np.argsort(-depth):
+        if depth[i] < cutoff:
+            break
+        at = segments[gaps[i]].start
+        if all(abs(at - edge) >= SEMANTIC_MIN_TOPIC_S for edge in edges):
+            chosen.append(gaps[i])
+            edges.append(at)
+    return sorted(chosen)
+
+
+def _window_similarity(segments: Sequence[Segment], vectors: np.ndarray, first: int, stop: int,
+                       gap: int) -> float:
+    at = segments[gap].start
+    left = [i for i in range(first, gap) if segments[i].end > at - SEMANTIC_WINDOW_S] or [gap - 1]
+    right = [i for i in range(gap, stop) if segments[i].start < at + SEMANTIC_WINDOW_S] or [gap]
+    return float(_mean(vectors[left]) @ _mean(vectors[right]))
+
+
+def _depth(similarity: np.ndarray, i: int) -> float:
+    """How far the similarity at gap i lies below the nearest peaks on either side (TextTiling's depth)."""
+    left = i
+    while left > 0 and similarity[left - 1] >= similarity[left]:
+        left -= 1
+    right = i
+    while right < len(similarity) - 1 and similarity[right + 1] >= similarity[right]:
+        right += 1
+    return float(similarity[left] - similarity[i] + similarity[right] - similarity[i])
+
+
+def _build(segments: Sequence[Segment], boundaries: list[_Boundary], language: str | None) -> list[Topic]:
+    stops = [b.index for b in boundaries[1:]] + [len(segments)]
+    topics = []
+    for boundary, stop in zip(boundaries, stops, strict=True):
+        text = " ".join(s.text.strip() for s in segments[boundary.index:stop])
+        keywords = key_phrases(text, language)
+        topics.append(Topic(boundary.index, stop, segments[boundary.index].start, segments[stop - 1].end,
+                            title(boundary.question, keywords), tuple(keywords), boundary.question))
+    return topics
+
+
+def condense_question(question: str) -> str:
+    """The question itself, without greetings, fillers and "can you tell me about", at most a few words."""
+    sentences = [s for s in _SENTENCES.split(question.strip()) if s]
+    asked = [s for s in sentences if is_question(s)] or sentences[-1:]
+    text = asked[0] if asked else question
+    text = _PREAMBLE.sub("", _FILLER.sub("", text)).strip() or text.strip()
+    words = text.split()
+    if len(words) > TITLE_WORDS:
+        text = " ".join(words[:TITLE_WORDS]).rstrip(",;:") + "…"
+    return text[:1].upper() + text[1:]
+
+
+def title(question: str | None, keywords: Sequence[str]) -> str:
+    if question:
+        return condense_question(question)
+    if keywords:
+        phrase = ", ".join(keywords[:2])
+        return phrase[:1].upper() + phrase[1:]
+    return "Untitled"
+
+
+@lru_cache(maxsize=8)
+def _extractor(language: str) -> Any:
+    import yake
+
+    return yake.KeywordExtractor(lan=language, n=2, top=KEYWORDS * 2, dedupLim=0.7)
+
+
+def key_phrases(text: str, language: str | None = None, count: int = KEYWORDS) -> list[str]:
+    """YAKE key phrases, best first, without repeats that differ only in case."""
+    if not text.strip():
+        return []
+    try:
+        found = _extractor(language or "en").extract_keywords(text)
+    except (OSError, LookupError):  # a language YAKE has no stopword list for
+        found = _extractor("en").extract_keywords(text)
+    phrases: list[str] = []
+    for phrase, _score in found:
+        words = set(phrase.lower().split())
+        if not any(words <= set(kept.lower().split()) for kept in phrases):  # "Khan" after "Oma Khan"
+            phrases.append(phrase)
+    return phrases[:count]
