@@ -41,7 +41,7 @@ from transcripts.evaluate import (
 )
 from transcripts.ingest import IngestOptions, Ingestor
 from transcripts.models import resolve_model
-from transcripts.store import repository
+from transcripts.store import repository, topic_repository
 from transcripts.store.db import Store
 from transcripts.topics import segment_topics
 
@@ -98,7 +98,7 @@ def run(name: str, files: list[str], folder: Path, models: Models, repeat: int) 
         store, transcript_id, elapsed = ingest(joined.path, folder, models, hints)
         with store.session() as session:
             doc = repository.load_document(session, transcript_id)
-            segments, _, language, interviewer = repository.transcript_segments(session, transcript_id)
+            segments, _, language, interviewer = topic_repository.transcript_segments(session, transcript_id)
         store.close()
         hypothesis = [t.start for t in doc.topics[1:]]
         every_turn = [b.start for a, b in itertools.pairwise(doc.segments) if a.speaker != b.speaker]

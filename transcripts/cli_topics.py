@@ -10,7 +10,7 @@ from transcripts.config import load_settings
 from transcripts.document import TopicDoc
 from transcripts.embed import Embedder
 from transcripts.ingest import rebuild_topics
-from transcripts.store import repository
+from transcripts.store import repository, topic_repository
 from transcripts.store.db import Store
 
 
@@ -62,7 +62,7 @@ def show_topics(store: Store, transcript_id: int, as_json: bool) -> None:
 
 def _emit_topic(store: Store, topic_id: int, as_json: bool, message: str) -> None:
     with store.session() as session:
-        transcript_id = repository.get_topic(session, topic_id).transcript_id
+        transcript_id = topic_repository.get_topic(session, topic_id).transcript_id
         doc = repository.load_document(session, transcript_id)
     [topic] = [t for t in doc.topics if t.id == topic_id]
     if as_json:
@@ -80,7 +80,7 @@ def _emit_topic(store: Store, topic_id: int, as_json: bool, message: str) -> Non
 def retitle(store: Store, topic_id: int, title: str, as_json: bool) -> None:
     """Give topic TOPIC_ID a new TITLE (shown in every export)."""
     with store.session() as session:
-        repository.retitle_topic(session, topic_id, title)
+        topic_repository.retitle_topic(session, topic_id, title)
     _emit_topic(store, topic_id, as_json, f"topic {topic_id} retitled")
 
 
@@ -92,7 +92,7 @@ def retitle(store: Store, topic_id: int, title: str, as_json: bool) -> None:
 def merge(store: Store, topic_id: int, as_json: bool) -> None:
     """Join topic TOPIC_ID and the topic after it (a follow-up taken for a new question)."""
     with store.session() as session:
-        repository.merge_topic(session, topic_id)
+        topic_repository.merge_topic(session, topic_id)
     _emit_topic(store, topic_id, as_json, f"topic {topic_id} now includes the topic after it")
 
 
@@ -106,7 +106,7 @@ def merge(store: Store, topic_id: int, as_json: bool) -> None:
 def split(store: Store, topic_id: int, at: float, as_json: bool) -> None:
     """Cut topic TOPIC_ID in two at a time: the second part becomes a new topic."""
     with store.session() as session:
-        new_id = repository.split_topic(session, topic_id, at).id
+        new_id = topic_repository.split_topic(session, topic_id, at).id
     _emit_topic(store, new_id, as_json, f"topic {topic_id} split: new topic {new_id}")
 
 

@@ -35,7 +35,7 @@ from transcripts.embed import Embedder
 from transcripts.errors import InvalidEdit, MediaError, TranscriptsError
 from transcripts.models import resolve_model
 from transcripts.speakers import SpeakerProfile, identify
-from transcripts.store import repository
+from transcripts.store import repository, topic_repository
 from transcripts.store.db import Store
 from transcripts.topics import Topic, segment_topics
 
@@ -254,9 +254,9 @@ class Ingestor:
             with self.store.session() as session:
                 transcript_id = repository.add_transcript(
                     session, info, media_path, options.copy_media, options.title or info.path.stem,
-                    transcription, self.transcriber.name, settings, analysis.profiles, analysis.topics,
-                    analysis.vectors,
+                    transcription, self.transcriber.name, settings, analysis.profiles, analysis.vectors,
                 )
+                topic_repository.store_topics(session, transcript_id, analysis.topics)
                 if staged is not None:
                     media.commit_copy(staged, final)
                     staged = None
@@ -289,11 +289,11 @@ def rebuild_topics(store: Store, embedder: Embedder, transcript_id: int, force: 
         if any(t.edited for t in doc.topics) and not force:
             raise InvalidEdit(f"transcript {transcript_id}: its topics were edited; "
                               "add --force to replace the edits with computed topics")
-        segments, vectors, language, interviewer = repository.transcript_segments(session, transcript_id)
+        segments, vectors, language, interviewer = topic_repository.transcript_segments(session, transcript_id)
     fresh = vectors is None
     if vectors is None:
         vectors = embedder.encode([s.text for s in segments])
     found = segment_topics(segments, vectors, language, interviewer)
     with store.session() as session:
-        repository.replace_topics(session, transcript_id, found, vectors if fresh else None)
+        topic_repository.replace_topics(session, transcript_id, found, vectors if fresh else None)
     return len(found)
