@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from faster_whisper import WhisperModel
@@ -54,6 +54,18 @@ class Segment:
     words: list[Word] = field(default_factory=list)
     recovered: bool = False
     speaker: str | None = None
+
+
+class HasText(Protocol):
+    """A segment of the pipeline, of the store or of a document: all that joining text needs."""
+
+    @property
+    def text(self) -> str: ...
+
+
+def joined_text(segments: Iterable[HasText]) -> str:
+    """The words of consecutive segments as one passage (a turn, a question, a topic)."""
+    return " ".join(s.text.strip() for s in segments)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ _FORMAT_HELP = "\n".join(f"  {f.name:13} {f.summary}" for f in FORMATS.values())
 
 
 def _since(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+    return None if value is None else _aware(value)
 
 
 @click.command(help=f"""Write a transcript (or, with --all, every transcript) in a format people use.
@@ -108,5 +108,5 @@ def _export_all(store: Store, fmt: str, folder: Path, since: datetime | None, on
 
 
 def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes for what was stored in UTC."""
+    """Naive times are UTC: what SQLite hands back for what was stored in UTC, and a bare `--since` date."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

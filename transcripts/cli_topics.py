@@ -62,9 +62,8 @@ def show_topics(store: Store, transcript_id: int, as_json: bool) -> None:
 
 def _emit_topic(store: Store, topic_id: int, as_json: bool, message: str) -> None:
     with store.session() as session:
-        transcript_id = topic_repository.get_topic(session, topic_id).transcript_id
-        doc = repository.load_document(session, transcript_id)
-    [topic] = [t for t in doc.topics if t.id == topic_id]
+        row = topic_repository.get_topic(session, topic_id)
+        transcript_id, topic = row.transcript_id, repository.topic_doc(row)
     if as_json:
         emit_json({"transcript_id": transcript_id, **topic.as_json()})
     else:

@@ -285,11 +285,10 @@ def rebuild_topics(store: Store, embedder: Embedder, transcript_id: int, force: 
     `force`: a rebuild must not silently undo an editor's work.
     """
     with store.session() as session:
-        doc = repository.load_document(session, transcript_id)
-        if any(t.edited for t in doc.topics) and not force:
+        segments, vectors, language, interviewer = topic_repository.transcript_segments(session, transcript_id)
+        if not force and topic_repository.has_edited_topics(session, transcript_id):
             raise InvalidEdit(f"transcript {transcript_id}: its topics were edited; "
                               "add --force to replace the edits with computed topics")
-        segments, vectors, language, interviewer = topic_repository.transcript_segments(session, transcript_id)
     fresh = vectors is None
     if vectors is None:
         vectors = embedder.encode([s.text for s in segments])

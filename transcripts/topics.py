@@ -28,7 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from transcripts.asr import Segment
+from transcripts.asr import Segment, joined_text
+from transcripts.diarize import cosine
 from transcripts.speakers import find_interviewer, is_question, profiles
 
 CONVERSATION_WINDOW_S = 30.0  # voices compared before and after a candidate change of conversation
@@ -89,9 +90,9 @@ def segment_topics(segments: Sequence[Segment], vectors: np.ndarray, language: s
     turns = _turns(segments)
     changes = conversation_changes(turns)
     starts = [0, *changes, len(segments)]
+    asker = interviewer if not changes else None  # each conversation of a joined recording finds its own
     boundaries: list[_Boundary] = []
     for first, stop in itertools.pairwise(starts):
-        asker = interviewer if len(starts) == 2 else None
         boundaries.extend(question_boundaries(segments, turns, vectors, first, stop, asker))
     boundaries = _with_semantic_shifts(segments, vectors, boundaries)
     return _build(segments, boundaries, language)
@@ -141,12 +142,6 @@ def conversation_changes(turns: Sequence[_Turn]) -> list[int]:
     return changes
 
 
-def _mean(vectors: np.ndarray) -> np.ndarray:
-    mean = vectors.mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return mean / norm if norm > 0 else mean
-
-
 def question_boundaries(segments: Sequence[Segment], turns: Sequence[_Turn], vectors: np.ndarray, first: int,
                         stop: int, asker: str | None = None) -> list[_Boundary]:
     """The topics of one conversation (segments `first`..`stop`) that questions open, the first at `first`.
@@ -162,7 +157,7 @@ def question_boundaries(segments: Sequence[Segment], turns: Sequence[_Turn], vec
     for turn, following in itertools.pairwise(inside):
         if turn.speaker != asker or following.speaker == asker:
             continue
-        text = " ".join(s.text.strip() for s in segments[turn.first:turn.stop])
+        text = joined_text(segments[turn.first:turn.stop])
         if len(text.split()) < MIN_QUESTION_WORDS:
             continue
         current = boundaries[-1]
@@ -170,8 +165,8 @@ def question_boundaries(segments: Sequence[Segment], turns: Sequence[_Turn], vec
             if current.question is None:
                 boundaries[-1] = _Boundary(current.index, text)
             continue
-        topic_vector = _mean(vectors[current.index:turn.first])
-        if float(topic_vector @ _mean(vectors[turn.first:turn.stop])) >= FOLLOW_UP_SIMILARITY:
+        topic_vector = vectors[current.index:turn.first].mean(axis=0)
+        if cosine(topic_vector, vectors[turn.first:turn.stop].mean(axis=0)) >= FOLLOW_UP_SIMILARITY:
             continue
         boundaries.append(_Boundary(turn.first, text))
     return boundaries
@@ -213,7 +208,7 @@ def _window_similarity(segments: Sequence[Segment], vectors: np.ndarray, first: 
     at = segments[gap].start
     left = [i for i in range(first, gap) if segments[i].end > at - SEMANTIC_WINDOW_S] or [gap - 1]
     right = [i for i in range(gap, stop) if segments[i].start < at + SEMANTIC_WINDOW_S] or [gap]
-    return float(_mean(vectors[left]) @ _mean(vectors[right]))
+    return cosine(vectors[left].mean(axis=0), vectors[right].mean(axis=0))
 
 
 def _depth(similarity: np.ndarray, i: int) -> float:
@@ -231,7 +226,7 @@ def _build(segments: Sequence[Segment], boundaries: list[_Boundary], language: s
     stops = [b.index for b in boundaries[1:]] + [len(segments)]
     topics = []
     for boundary, stop in zip(boundaries, stops, strict=True):
-        text = " ".join(s.text.strip() for s in segments[boundary.index:stop])
+        text = joined_text(segments[boundary.index:stop])
         keywords = key_phrases(text, language)
         topics.append(Topic(boundary.index, stop, segments[boundary.index].start, segments[stop - 1].end,
                             title(boundary.question, keywords), tuple(keywords), boundary.question))

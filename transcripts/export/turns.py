@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from transcripts.asr import joined_text
 from transcripts.document import SegmentDoc, SpeakerDoc, TopicDoc, TranscriptDoc
 
 
@@ -18,7 +19,7 @@ class Turn:
 
     @property
     def text(self) -> str:
-        return " ".join(s.text.strip() for s in self.segments)
+        return joined_text(self.segments)
 
     @property
     def is_question(self) -> bool:

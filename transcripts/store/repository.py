@@ -19,7 +19,7 @@ from transcripts.document import SegmentDoc, SpeakerDoc, TopicDoc, TranscriptDoc
 from transcripts.errors import NotFound
 from transcripts.media import MediaInfo
 from transcripts.speakers import EnrolledVoice, SpeakerProfile
-from transcripts.store.schema import Media, Person, Segment, Speaker, Transcript, Word
+from transcripts.store.schema import Media, Person, Segment, Speaker, Topic, Transcript, Word
 
 
 @dataclass(frozen=True)
@@ -147,8 +147,7 @@ def load_document(session: Session, transcript_id: int) -> TranscriptDoc:
         )
         for seg in transcript.segments
     ]
-    topic_docs = [TopicDoc(t.id, t.start, t.end, t.title, list(t.keywords or []), t.question, t.edited)
-                  for t in transcript.topics]
+    topic_docs = [topic_doc(t) for t in transcript.topics]
     ordered_speakers = sorted(speakers.values(), key=lambda s: _label_order(s.label))
     return TranscriptDoc(
         id=transcript.id, title=transcript.title, duration=transcript.duration, language=transcript.language,
@@ -156,6 +155,11 @@ def load_document(session: Session, transcript_id: int) -> TranscriptDoc:
         original_path=transcript.media.original_path, settings=dict(transcript.settings or {}),
         speakers=ordered_speakers, segments=segments, topics=topic_docs,
     )
+
+
+def topic_doc(topic: Topic) -> TopicDoc:
+    return TopicDoc(topic.id, topic.start, topic.end, topic.title, list(topic.keywords or []), topic.question,
+                    topic.edited)
 
 
 def delete_transcript(session: Session, transcript_id: int) -> str | None:

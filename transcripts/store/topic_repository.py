@@ -60,6 +60,11 @@ def replace_topics(session: Session, transcript_id: int, found: Sequence[topics.
     store_topics(session, transcript_id, found)
 
 
+def has_edited_topics(session: Session, transcript_id: int) -> bool:
+    return session.scalar(select(Topic.id).where(Topic.transcript_id == transcript_id, Topic.edited)
+                          .limit(1)) is not None
+
+
 def get_topic(session: Session, topic_id: int) -> Topic:
     topic = session.get(Topic, topic_id)
     if topic is None:
@@ -95,7 +100,7 @@ def merge_topic(session: Session, topic_id: int) -> Topic:
                                                    Topic.seq > topic.seq).order_by(Topic.seq).limit(1))
     if following is None:
         raise InvalidEdit(f"topic {topic_id}: it is the last topic of transcript {topic.transcript_id}; "
-                       "merge the one before it instead")
+                          "merge the one before it instead")
     for segment in _topic_segments(session, following):
         segment.topic = topic
     topic.end = max(topic.end, following.end)
@@ -116,13 +121,13 @@ def split_topic(session: Session, topic_id: int, at: float) -> Topic:
     later = [s for s in segments if s.start >= at - 1e-6]
     if not later or later[0] is segments[0]:
         raise InvalidEdit(f"topic {topic_id}: no segment starts inside it at or after {at:.2f} s "
-                       f"(it runs {topic.start:.2f}–{topic.end:.2f} s)")
+                          f"(it runs {topic.start:.2f}–{topic.end:.2f} s)")
     first = later[0]
     question = None
     if first.speaker is not None and first.speaker.is_interviewer:
         asked = itertools.takewhile(lambda s: s.speaker_id == first.speaker_id, later)
-        question = " ".join(s.text.strip() for s in asked)
-    text = " ".join(s.text.strip() for s in later)
+        question = asr.joined_text(asked)
+    text = asr.joined_text(later)
     language = get_transcript(session, topic.transcript_id).language
     keywords = topics.key_phrases(text, language)
     new = Topic(transcript_id=topic.transcript_id, seq=topic.seq + 1, start=first.start, end=topic.end,
@@ -131,9 +136,9 @@ def split_topic(session: Session, topic_id: int, at: float) -> Topic:
     session.flush()
     for segment in later:
         segment.topic = new
-    earlier = [s for s in segments if s.start < at - 1e-6]
+    earlier = segments[:segments.index(first)]
     topic.end = earlier[-1].end
-    topic.keywords = topics.key_phrases(" ".join(s.text.strip() for s in earlier), language)
+    topic.keywords = topics.key_phrases(asr.joined_text(earlier), language)
     topic.edited = True
     _renumber_topics(session, topic.transcript_id)
     return new
