@@ -20,7 +20,9 @@ demo: $(STAMP)
 	@id=$$($(BIN)/transcripts ingest media/sample_interview.mp3 --title "Sample interview: Red Rocket" \
 	    --vocab "$(DEMO_VOCAB)" --interviewer "Joey Magidson" --people "Sean Baker" --json | $(BIN)/python -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])') \
 	  && $(BIN)/transcripts show $$id && echo && $(BIN)/transcripts speakers $$id \
-	  && echo && $(BIN)/transcripts topics $$id
+	  && echo && $(BIN)/transcripts topics $$id \
+	  && echo && echo '$$ transcripts search "how did you choose the actors"' \
+	  && $(BIN)/transcripts search "how did you choose the actors" --transcript $$id --limit 3
 
 test: $(STAMP)
 	TRANSCRIPTS_TEST_PG=$(PG_URL) $(BIN)/python -m pytest -q

@@ -5,6 +5,7 @@ fresh PostgreSQL database, and one loaded Whisper model per session.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,3 +82,60 @@ def db_url(request: pytest.FixtureRequest, home: Path) -> str:
 def transcriber(models_dir: Path) -> Transcriber:
     """The default model, loaded once for every test that calls the Python API."""
     return Transcriber(resolve_model("base", models_dir))
+
+
+SAMPLE_SPEAKERS = {"S1": "Diane Miller", "S2": "Sheila Brown"}  # who speaks in pyannote_sample.wav
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def _conversation_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                           models_dir: Path, pg_server: str, data_dir: Path) -> Iterator[str]:
+    """`pyannote_sample.wav` ingested once per backend, its speakers named; tests get copies of it."""
+    from helpers import run_json
+
+    home = tmp_path_factory.mktemp("conversation")
+    (home / "models").symlink_to(models_dir)
+    if request.param == "sqlite":
+        url, drop = f"sqlite:///{home / 'template.db'}", None
+    else:
+        name = f"transcripts_template_{uuid.uuid4().hex[:12]}"
+        _admin(pg_server, f'CREATE DATABASE "{name}"')
+        url, drop = make_url(pg_server).set(database=name).render_as_string(hide_password=False), name
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRANSCRIPTS_HOME", str(home))
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        # --no-copy: copies of this store share the media; a test deleting the transcript must not take it
+        [result] = run_json("ingest", str(data_dir / "pyannote_sample.wav"), "--no-copy", "--db", url)
+        for label, name in SAMPLE_SPEAKERS.items():
+            run_json("speakers", "rename", str(result["id"]), label, name, "--db", url)
+    yield url
+    if drop:
+        _admin(pg_server, f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)')
+
+
+def _admin(server: str, statement: str) -> None:
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def conversation(_conversation_template: str, home: Path, pg_server: str) -> Iterator[str]:
+    """A store of its own (a copy of the template) holding transcript 1: pyannote_sample, speakers named."""
+    template = make_url(_conversation_template)
+    if template.get_backend_name() == "sqlite":
+        copy = home / "conversation.db"
+        for suffix in ("", "-wal"):  # the write-ahead log too, should a checkpoint be pending
+            if Path(f"{template.database}{suffix}").exists():
+                shutil.copyfile(f"{template.database}{suffix}", f"{copy}{suffix}")
+        yield f"sqlite:///{copy}"
+        return
+    name = f"transcripts_test_{uuid.uuid4().hex[:12]}"
+    _admin(pg_server, f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"')
+    try:
+        yield make_url(pg_server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _admin(pg_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -15,8 +15,11 @@ from tqdm import tqdm
 
 from transcripts import ingest as ingest_api
 from transcripts import timefmt
+from transcripts.cli_articles import article
 from transcripts.cli_common import TranscriptsGroup, db_option, emit_json, json_option, with_store
 from transcripts.cli_export import export
+from transcripts.cli_quotes import quote, quotes
+from transcripts.cli_search import search
 from transcripts.cli_speakers import speakers, voices_group
 from transcripts.cli_topics import topics
 from transcripts.config import load_settings, read_vocabulary
@@ -217,6 +220,10 @@ cli.add_command(speakers)
 cli.add_command(topics)
 cli.add_command(export)
 cli.add_command(voices_group, name="voices")
+cli.add_command(search)
+cli.add_command(article)
+cli.add_command(quote)
+cli.add_command(quotes)
 
 
 def main() -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import click
 
+from transcripts import timefmt
 from transcripts.config import load_settings
 from transcripts.errors import TranscriptsError
 from transcripts.store.db import Store
@@ -63,3 +65,28 @@ class DefaultCommandGroup(TranscriptsGroup):
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args.insert(0, self.default_command)
         return super().parse_args(ctx, args)
+
+
+def aware(moment: datetime) -> datetime:
+    """Naive times are UTC: what SQLite hands back for what was stored in UTC, and a bare `--since` date."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _since(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> datetime | None:
+    return None if value is None else aware(value)
+
+
+def since_option(help_text: str) -> Callable[[F], F]:
+    """`--since DATE` (or DATE and time), as an aware datetime."""
+    return click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), callback=_since,
+                        metavar="DATE", help=help_text)
+
+
+def parse_time(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float | None:
+    """A click callback: `HH:MM:SS`, `MM:SS.s` or seconds into seconds, or a usage error naming the flag."""
+    if value is None:
+        return None
+    try:
+        return timefmt.parse(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error

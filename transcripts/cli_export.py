@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from transcripts.cli_common import db_option, emit_json, json_option, with_store
+from transcripts.cli_common import aware, db_option, emit_json, json_option, since_option, with_store
 from transcripts.export import FORMATS, ExportOptions
 from transcripts.export.files import safe_name, write_atomic
 from transcripts.store import repository
 from transcripts.store.db import Store
 
 _FORMAT_HELP = "\n".join(f"  {f.name:13} {f.summary}" for f in FORMATS.values())
-
-
-def _since(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> datetime | None:
-    return None if value is None else _aware(value)
 
 
 @click.command(help=f"""Write a transcript (or, with --all, every transcript) in a format people use.
@@ -39,8 +35,7 @@ needed) and each file is named after its transcript: 0003-sean-baker-interview.d
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (default: standard output); a folder with --all.")
 @click.option("--all", "every", is_flag=True, help="Export every transcript (see --since, --transcript).")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), callback=_since,
-              help="With --all: only transcripts stored on or after this date (YYYY-MM-DD).")
+@since_option("With --all: only transcripts stored on or after this date (YYYY-MM-DD).")
 @click.option("--transcript", "only", type=int, multiple=True, metavar="ID",
               help="With --all: only these transcripts (repeat the option).")
 @click.option("--timestamps", is_flag=True, help="Markdown: a timestamp before each turn and topic.")
@@ -91,7 +86,7 @@ def _export_all(store: Store, fmt: str, folder: Path, since: datetime | None, on
     if missing:
         raise click.UsageError(f"no such transcript: {', '.join(map(str, missing))} (see `transcripts list`)")
     selected = [row for row in rows if (not only or row.id in only)
-                and (since is None or _aware(row.created_at) >= since)]
+                and (since is None or aware(row.created_at) >= since)]
     written = []
     for row in selected:
         with store.session() as session:
@@ -106,7 +101,3 @@ def _export_all(store: Store, fmt: str, folder: Path, since: datetime | None, on
     elif not written:
         click.echo("no transcripts matched", err=True)
 
-
-def _aware(moment: datetime) -> datetime:
-    """Naive times are UTC: what SQLite hands back for what was stored in UTC, and a bare `--since` date."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

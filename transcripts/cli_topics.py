@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 
 from transcripts import timefmt
-from transcripts.cli_common import DefaultCommandGroup, db_option, emit_json, json_option, with_store
+from transcripts.cli_common import (
+    DefaultCommandGroup,
+    db_option,
+    emit_json,
+    json_option,
+    parse_time,
+    with_store,
+)
 from transcripts.config import load_settings
 from transcripts.document import TopicDoc
 from transcripts.embed import Embedder
@@ -30,15 +37,6 @@ def topics() -> None:
 def _line(topic: TopicDoc) -> str:
     keywords = f"  [{', '.join(topic.keywords)}]" if topic.keywords else ""
     return f"{topic.id:>5}  {timefmt.hms(topic.start)}–{timefmt.hms(topic.end)}  {topic.title}{keywords}"
-
-
-def _time(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return timefmt.parse(value)
-    except ValueError as error:
-        raise click.BadParameter(str(error)) from error
 
 
 @topics.command(name="show")
@@ -97,7 +95,7 @@ def merge(store: Store, topic_id: int, as_json: bool) -> None:
 
 @topics.command()
 @click.argument("topic_id", type=int)
-@click.option("--at", "at", required=True, callback=_time, metavar="TIME",
+@click.option("--at", "at", required=True, callback=parse_time, metavar="TIME",
               help="Where the new topic starts: seconds, MM:SS.s or HH:MM:SS (the first segment from there).")
 @db_option
 @json_option

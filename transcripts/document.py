@@ -73,6 +73,8 @@ class TranscriptDoc:
     speakers: list[SpeakerDoc]
     segments: list[SegmentDoc]
     topics: list[TopicDoc] = field(default_factory=list)
+    recorded_at: datetime | None = None  # when the recording was made, if known (else created_at stands in)
+    has_video: bool = False
 
     def topic_segments(self) -> list[tuple[TopicDoc | None, list[SegmentDoc]]]:
         """Segments grouped under their topics, in order (segments outside any topic under None)."""

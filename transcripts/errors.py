@@ -43,3 +43,11 @@ class ConfigError(TranscriptsError):
 
 class InvalidEdit(TranscriptsError):
     """An editor's change that cannot apply (an empty title, a split outside the topic)."""
+
+
+class InputError(TranscriptsError):
+    """An input other than media that cannot be read: an article file or URL, a quote's text or times."""
+
+
+class QuerySyntaxError(TranscriptsError):
+    """A search query that is not valid search syntax (an unclosed quote, a dangling OR)."""

@@ -35,6 +35,10 @@ from transcripts.speakers import find_interviewer, is_question, profiles
 CONVERSATION_WINDOW_S = 30.0  # voices compared before and after a candidate change of conversation
 CONVERSATION_MIN_SPEECH_S = 4.0  # speech needed on each side to judge
 FOLLOW_UP_SIMILARITY = 0.45  # a question at least this close to the topic in progress continues it
+# ... or this close when it opens with a connective ("And how did you find the other actors?"): an
+# interviewer's "and" carries the line on. On the sample interview such a follow-up scores 0.42-0.46,
+# depending on the ASR's wording, and the new questions 0.30-0.34.
+CONNECTED_FOLLOW_UP_SIMILARITY = 0.38
 MIN_QUESTION_WORDS = 4  # "Why?" or "Really?" never opens a topic
 MIN_TOPIC_S = 5.0  # a question topic shorter than this joins the one before
 SEMANTIC_MIN_STRETCH_S = 60.0  # stretches without questions at least this long are searched for shifts
@@ -51,6 +55,7 @@ _PREAMBLE = re.compile(
     r"|i (?:want|wanted|would like) to ask (?:you )?(?:about )?|tell (?:me|us) (?:a (?:little|bit) )?"
     r"(?:more )?about |talk (?:to me |to us )?about )", re.IGNORECASE)
 _SENTENCES = re.compile(r"(?<=[.?!])\s+")
+_CONNECTIVE = re.compile(r"^(?:and|also|so|then|plus)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -166,7 +171,8 @@ def question_boundaries(segments: Sequence[Segment], turns: Sequence[_Turn], vec
                 boundaries[-1] = _Boundary(current.index, text)
             continue
         topic_vector = vectors[current.index:turn.first].mean(axis=0)
-        if cosine(topic_vector, vectors[turn.first:turn.stop].mean(axis=0)) >= FOLLOW_UP_SIMILARITY:
+        needed = CONNECTED_FOLLOW_UP_SIMILARITY if _CONNECTIVE.match(text.strip()) else FOLLOW_UP_SIMILARITY
+        if cosine(topic_vector, vectors[turn.first:turn.stop].mean(axis=0)) >= needed:
             continue
         boundaries.append(_Boundary(turn.first, text))
     return boundaries

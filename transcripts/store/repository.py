@@ -153,7 +153,8 @@ def load_document(session: Session, transcript_id: int) -> TranscriptDoc:
         id=transcript.id, title=transcript.title, duration=transcript.duration, language=transcript.language,
         model=transcript.model, created_at=transcript.created_at, media_path=transcript.media.path,
         original_path=transcript.media.original_path, settings=dict(transcript.settings or {}),
-        speakers=ordered_speakers, segments=segments, topics=topic_docs,
+        speakers=ordered_speakers, segments=segments, topics=topic_docs, recorded_at=transcript.recorded_at,
+        has_video=transcript.media.has_video,
     )
 
 

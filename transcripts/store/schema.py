@@ -7,13 +7,15 @@ a speaker's or a topic's segments, a segment's words in order, media by content 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -21,6 +23,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -82,6 +85,36 @@ class Transcript(Base):
     topics: Mapped[list[Topic]] = relationship(
         back_populates="transcript", cascade="all, delete-orphan", order_by="Topic.seq"
     )
+
+
+article_transcript = Table(
+    "article_transcript",
+    Base.metadata,
+    Column("article_id", ForeignKey("article.id", ondelete="CASCADE"), primary_key=True),
+    Column("transcript_id", ForeignKey("transcript.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Article(Base):
+    """A published (or draft) article that uses transcripts: its text is what `quotes check` verifies.
+
+    `embeds` keeps every video/audio the page embeds ({"provider", "id", "url"}); the reader's page sits
+    beside the first one.
+    """
+
+    __tablename__ = "article"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)  # the file or URL it was read from
+    title: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[date | None] = mapped_column(Date)
+    body: Mapped[str] = mapped_column(Text)
+    embeds: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    transcripts: Mapped[list[Transcript]] = relationship(secondary=article_transcript, order_by="Transcript.id")
 
 
 class Speaker(Base):

@@ -3,15 +3,11 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from transcripts.store.fts import include_in_autogenerate
 from transcripts.store.schema import Base
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    """Keep full-text index tables (SQLite FTS5 and its shadow tables) out of autogenerate."""
-    return not (type_ == "table" and name is not None and "_fts" in name)
 
 
 def run_migrations() -> None:
@@ -27,7 +23,7 @@ def run_migrations() -> None:
 
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
-                      include_object=include_object, render_as_batch=True)
+                      include_object=include_in_autogenerate, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 
