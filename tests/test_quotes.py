@@ -117,3 +117,19 @@ def test_checking_needs_a_linked_transcript(conversation: str, data_dir: Path) -
     assert unlinked.exit_code == 1 and "linked to no transcript" in unlinked.output
     run_json("article", "link", str(added), "1", "--db", conversation)
     assert run_json("quotes", "check", str(added), "--db", conversation) == []  # the video holds the interview
+
+
+def test_block_quotes_and_a_printed_q_and_a_are_checked_too(conversation: str, tmp_path: Path) -> None:
+    page = tmp_path / "q-and-a.md"
+    page.write_text("# The call, in their words\n\nBy Pat Reporter\n\nHow it went:\n\n"
+                    "> I'm Sheila in Texas, originally from Chicago.\n>\n> — Diane Miller\n\n"
+                    "Diane Miller: I'm originally from Chicago also. I'm in New Jersey now though.\n\n"
+                    "Sheila Brown: Well, there's not much difference.\n")
+    article_id = str(run_json("article", "add", str(page), "--link", "1", "--db", conversation)["id"])
+    checks = run_json("quotes", "check", article_id, "--db", conversation)
+    block, diane, sheila = checks
+    assert (block["status"], block["attributed_to"], block["speaker"], block["speaker_match"]) == \
+        ("altered", "Diane Miller", "Sheila Brown", False)
+    assert [(d["quoted"], d["said"]) for d in block["diff"]] == [("in", "and")]  # the ASR's slip, shown
+    assert (diane["status"], diane["speaker_match"]) == ("exact", True)
+    assert (sheila["status"], sheila["speaker"], sheila["speaker_match"]) == ("exact", "Sheila Brown", True)

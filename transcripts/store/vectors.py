@@ -35,6 +35,8 @@ class SegmentVectors:
 
     def discard(self, ids: list[int]) -> None:
         """Forget segments found deleted, so they stop taking places among the nearest."""
+        if not ids:
+            return  # the usual case: no copy of the matrix
         keep = ~np.isin(self.ids, ids)
         self.ids, self.matrix = self.ids[keep], self.matrix[keep]
 
