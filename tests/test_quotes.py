@@ -3,13 +3,17 @@ suggestions, and an article's quotes checked against what was said and by whom."
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import av
 import pytest
 from helpers import convert, run_cli, run_json
 
-from transcripts.quotes import tokens
+from transcripts.asr import Word
+from transcripts.document import SegmentDoc, SpeakerDoc, TranscriptDoc
+from transcripts.quote_check import check_article
+from transcripts.quotes import align, tokens
 
 CHECK_KEYS = {"quote", "status", "transcript_id", "start", "end", "speaker", "attributed_to", "speaker_match",
               "said", "diff"}
@@ -56,6 +60,7 @@ def test_quote_arguments_and_clip_formats_fail_clearly(conversation: str, tmp_pa
     clips = tmp_path / "clips"
     for args, problem in (
         (["--start", "10"], "give either --start and --end, or --text"),
+        (["--start", "10", "--text", "Yankee"], "give either --start and --end, or --text"),
         (["--start", "40", "--end", "50"], "no words between"),
         (["--start", "21", "--end", "27", "--clip", str(clips / "x.mp4")], "has no video"),
         (["--start", "21", "--end", "27", "--clip", str(clips / "x.xyz")], "cannot write a .xyz clip"),
@@ -75,6 +80,10 @@ def test_a_video_recording_gives_a_video_clip(db_url: str, data_dir: Path, tmp_p
     with av.open(str(clip)) as container:
         assert container.streams.video and container.streams.audio
     assert abs(clip_seconds(clip) - (quote["end"] - quote["start"])) < 0.3
+    sound = tmp_path / "country.mp3"  # audio from a compressed recording: decoded by ffmpeg, not ffprobe'd
+    run_json("quote", str(result["id"]), "--start", str(quote["start"]), "--end", str(quote["end"]),
+             "--clip", str(sound), "--db", db_url)
+    assert abs(clip_seconds(sound) - (quote["end"] - quote["start"])) < 0.3
 
 
 def test_suggestions_are_the_interviewees_complete_sentences(conversation: str) -> None:
@@ -133,3 +142,34 @@ def test_block_quotes_and_a_printed_q_and_a_are_checked_too(conversation: str, t
     assert [(d["quoted"], d["said"]) for d in block["diff"]] == [("in", "and")]  # the ASR's slip, shown
     assert (diane["status"], diane["speaker_match"]) == ("exact", True)
     assert (sheila["status"], sheila["speaker"], sheila["speaker_match"]) == ("exact", "Sheila Brown", True)
+
+
+def _spoken(*lines: tuple[SpeakerDoc, str]) -> TranscriptDoc:
+    """A transcript made by hand, a second a word: for the alignment rules alone."""
+    segments, clock = [], 0.0
+    for index, (speaker, line) in enumerate(lines):
+        words = []
+        for text in line.split():
+            words.append(Word(clock, clock + 0.9, text, 0.9))
+            clock += 1.0
+        segments.append(SegmentDoc(index, words[0].start, words[-1].end, speaker, line, words))
+    return TranscriptDoc(1, "made by hand", clock, "en", "none", datetime(2026, 11, 25, tzinfo=UTC), "", "", {},
+                         sorted({s for s, _ in lines}, key=lambda s: s.label), segments)
+
+
+def test_words_written_with_hyphens_or_digit_groups_align_token_by_token() -> None:
+    sean = SpeakerDoc("S1", "Sean Baker")
+    doc = _spoken((sean, "It was a well-known place with 1,000 extras, all locals."))
+    found = align(doc, "a well-known place with 1,000 extras")
+    assert found is not None and found.status == "exact", found and found.differences
+    assert found.passage.text == "a well-known place with 1,000 extras,"
+
+
+def test_an_unnamed_speaker_neither_confirms_nor_contradicts_the_article() -> None:
+    unnamed, sean = SpeakerDoc("S1", None), SpeakerDoc("S2", "Sean Baker")
+    doc = _spoken((unnamed, "We shot the whole film in Texas City."), (sean, "I love working with first-timers."))
+    body = ("“We shot the whole film in Texas City,” Baker said.\n\n"
+            "“I love working with first-timers,” said Sean Smith.")
+    texas, first_timers = check_article(body, [doc])
+    assert (texas.status, texas.speaker_match) == ("exact", None)
+    assert (first_timers.status, first_timers.speaker_match) == ("exact", False)  # same first name, not him

@@ -72,13 +72,17 @@ def test_filters_by_speaker_transcript_date_and_article(conversation: str) -> No
     assert search(conversation, "Yankee", "--transcript", "2") == []
     assert search(conversation, "Yankee", "--transcript", "1", "--since", "2000-01-01")
     assert search(conversation, "Yankee", "--since", "2999-01-01") == []
-    assert search(conversation, "Yankee", "--article", "1") == []  # no such article links it
+    missing = run_cli("search", "Yankee", "--article", "9", "--db", conversation)
+    assert missing.exit_code == 1 and "article 9 does not exist" in missing.output
+    mixed = run_cli("search", "Yankee", "--in", "articles", "--speaker", "Sheila", "--db", conversation)
+    assert mixed.exit_code == 2 and "--in articles" in mixed.output
 
 
 def test_a_query_that_is_not_valid_syntax_is_one_clear_line(conversation: str) -> None:
     for query, problem in (('"New Jersey', "quote is not closed"), ("Yankee OR", "ends where a word"),
                            ("ca*", "at least 3 letters"), ("(Yankee", "'(' is not closed"),
-                           ("NOT Yankee", "starts with NOT")):
+                           ("NOT Yankee", "starts with NOT"), ("texas _", "no letters or digits"),
+                           ("   ", "nothing to search for")):
         result = run_cli("search", query, "--db", conversation)
         assert result.exit_code == 1, result.output
         assert problem in result.output and len(result.output.strip().splitlines()) == 1
@@ -101,6 +105,15 @@ def test_articles_are_searchable_by_their_words(conversation: str, data_dir) -> 
     [hit] = run_json("search", '"Florida Project"', "--in", "articles", "--db", conversation)
     assert hit["article_id"] == article["id"] and "**Florida" in hit["snippet"]
     assert run_json("search", "Oppenheimer", "--in", "articles", "--db", conversation) == []  # related box
+
+
+def test_accents_are_folded_on_both_databases(conversation: str, tmp_path) -> None:
+    page = tmp_path / "cafe.md"
+    page.write_text("# Notes from the Café Über\n\nBy Zoë Pérez\n\nWe met at the Café Über in Brooklyn.\n")
+    added = run_json("article", "add", str(page), "--db", conversation)
+    assert added["author"] == "Zoë Pérez"
+    [hit] = run_json("search", "cafe uber", "--in", "articles", "--db", conversation)
+    assert hit["article_id"] == added["id"]
 
 
 @pytest.mark.parametrize("query, fts5, tsquery", [

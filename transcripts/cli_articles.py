@@ -20,7 +20,7 @@ def article() -> None:
     \b
       transcripts article add story.html --link 3      # a saved page, Markdown or text; or a URL
       transcripts article list
-      transcripts article 1                            # show it (with --body: the whole text)
+      transcripts article 1                            # show it, with its text (--no-body: without)
       transcripts article link 1 4 5                   # it also quotes transcripts 4 and 5
       transcripts article unlink 1 5
       transcripts article delete 1
@@ -97,7 +97,7 @@ def show(store: Store, article_id: int, body: bool, as_json: bool) -> None:
     """One article, with its text."""
     with store.session() as session:
         row = article_repository.get_article(session, article_id)
-        data, described = article_json(row, body=True), _describe(row)
+        data, described = article_json(row, body=body), _describe(row)
     if as_json:
         emit_json(data)
         return

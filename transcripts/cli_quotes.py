@@ -53,7 +53,8 @@ def quote(store: Store, transcript_id: int, start: float | None, end: float | No
       transcripts quote 3 --start 12:03.4 --end 12:41
       transcripts quote 3 --text "we shot it in Texas City" --clip baker.m4a
     """
-    if (wording is None) == (start is None or end is None):
+    timed = start is not None or end is not None
+    if (wording is not None and timed) or (wording is None and (start is None or end is None)):
         raise click.UsageError("give either --start and --end, or --text")
     with store.session() as session:
         doc = repository.load_document(session, transcript_id)
@@ -90,11 +91,13 @@ def quotes() -> None:
 
 
 def _find_speaker(doc: TranscriptDoc, wanted: str) -> SpeakerDoc:
-    for speaker in doc.speakers:
-        if wanted.lower() == speaker.label.lower() or (speaker.name and names_match(wanted, speaker)):
-            return speaker
+    """A speaker by label (S2) or name, whole or in part ("Baker"); a name that fits two is an error."""
+    found = [s for s in doc.speakers if wanted.lower() == s.label.lower() or names_match(wanted, s)]
     known = ", ".join(s.display for s in doc.speakers) or "none"
-    raise NotFound(f"transcript {doc.id}: no speaker {wanted!r} (speakers: {known})")
+    if len(found) != 1:
+        problem = "no speaker" if not found else "more than one speaker is"
+        raise NotFound(f"transcript {doc.id}: {problem} {wanted!r} (speakers: {known})")
+    return found[0]
 
 
 @quotes.command(name="suggest")

@@ -11,6 +11,7 @@ from transcripts.cli_common import db_option, emit_json, json_option, since_opti
 from transcripts.config import load_settings
 from transcripts.embed import Embedder
 from transcripts.search import MODES, ArticleHit, Hit, Searcher
+from transcripts.store import article_repository
 from transcripts.store.db import Store
 from transcripts.store.fts import Scope
 
@@ -48,8 +49,14 @@ def search(store: Store, query: str, speaker: str | None, transcript_ids: tuple[
     """
     searcher = Searcher(store, Embedder(load_settings().models_dir))
     if target == "articles":
+        if speaker or transcript_ids or article_id is not None or since or mode != "both":
+            raise click.UsageError("--in articles searches the articles' words: no --speaker, --transcript, "
+                                   "--article, --since or --mode")
         _print_articles(searcher.search_articles(query, limit), as_json)
         return
+    if article_id is not None:
+        with store.session() as session:
+            article_repository.get_article(session, article_id)  # NotFound names it
     scope = Scope(speaker=speaker, transcript_ids=transcript_ids, article_id=article_id, since=since)
     hits = searcher.search(query, scope, mode, limit)
     if as_json:
@@ -64,8 +71,8 @@ def _hit_text(hit: Hit) -> str:
     where = f"{timefmt.hms(hit.start)}–{timefmt.hms(hit.end)}"
     topic = f"  [{hit.topic['title']}]" if hit.topic else ""
     who = f"  {hit.speaker}" if hit.speaker else ""
-    return (f"{hit.transcript_title} (#{hit.transcript_id})  {where}{who}{topic}\n"
-            f"  {hit.snippet}\n  {hit.link}\n")
+    moment = f"transcripts quote {hit.transcript_id} --start {hit.start:.2f} --end {hit.end:.2f}"
+    return f"{hit.transcript_title} (#{hit.transcript_id})  {where}{who}{topic}\n  {hit.snippet}\n  → {moment}\n"
 
 
 def _print_articles(hits: list[ArticleHit], as_json: bool) -> None:

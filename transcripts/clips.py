@@ -1,7 +1,9 @@
 """Cut a quote's audio (pydub) or video (ffmpeg) out of the stored recording, with short fades.
 
-The clip's format follows the file name the editor asks for. Only the quoted range is decoded, so a clip
-from a two-hour recording takes as long as the clip; the file appears complete or not at all.
+The clip's format follows the file name the editor asks for. ffmpeg decodes only the quoted range (`-ss`
+before `-i` seeks), so a clip from a two-hour recording takes as long as the clip; pydub fades and encodes
+it. pydub's own `from_file` is not used: for anything but WAV it runs `ffprobe`, which imageio-ffmpeg does
+not ship. The file appears complete or not at all.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import av
 import imageio_ffmpeg
 from pydub import AudioSegment
 
@@ -44,9 +47,25 @@ def cut_clip(source: Path, target: Path, start: float, end: float, has_video: bo
 
 
 def _cut_audio(source: Path, target: Path, start: float, end: float, fmt: str, codec: str | None) -> None:
-    audio = AudioSegment.from_file(str(source), start_second=start, duration=end - start)
+    channels, rate = _audio_layout(source)
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-ss", f"{start:.3f}", "-i",
+               str(source), "-t", f"{end - start:.3f}", "-map", "0:a:0", "-vn", "-ac", str(channels), "-ar",
+               str(rate), "-f", "s16le", "-"]
+    result = subprocess.run(command, capture_output=True, check=False)
+    if result.returncode != 0 or not result.stdout:
+        problem = result.stderr.decode(errors="replace").strip().splitlines()
+        raise InputError(f"{source}: cannot cut the clip ({problem[-1] if problem else 'no audio'})")
+    audio = AudioSegment(data=result.stdout, sample_width=2, frame_rate=rate, channels=channels)
     fade = int(FADE_S * 1000)
+    AudioSegment.converter = imageio_ffmpeg.get_ffmpeg_exe()  # pydub encodes through ffmpeg
     audio.fade_in(fade).fade_out(fade).export(str(target), format=fmt, codec=codec)
+
+
+def _audio_layout(source: Path) -> tuple[int, int]:
+    """The first audio stream's channels (at most 2: a clip is for listening) and sample rate."""
+    with av.open(str(source)) as container:
+        stream = container.streams.audio[0]
+        return min(stream.channels or 1, 2), stream.rate or 44100
 
 
 def _cut_video(source: Path, target: Path, start: float, end: float) -> None:

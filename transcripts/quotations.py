@@ -92,7 +92,10 @@ class _Speakers:
         if not raw or raw.lower() in PRONOUNS:
             return None
         for form in self.forms:
-            if re.search(rf"\b{re.escape(form)}\b", raw):
+            found = re.search(rf"\b{re.escape(form)}\b", raw)
+            rest = (raw[:found.start()] + raw[found.end():]).split() if found else []
+            # Only a title around a known name is dropped: "Sean Smith" is not "Sean" of Sean Baker.
+            if found and all(word in _NOT_NAMES or not word[:1].isupper() for word in rest):
                 return form
         words = raw.split()
         while len(words) > 1 and words[0] in _NOT_NAMES:

@@ -27,7 +27,8 @@ class QuoteCheck:
 
     @property
     def speaker_match(self) -> bool | None:
-        """True/False when the article names someone and the quote was found; None otherwise."""
+        """True/False when the article names someone, the quote was found and its speaker is named; None
+        otherwise (an unnamed `S2` can neither confirm nor contradict the article)."""
         if self.quotation.attributed_to is None or self.status == "not_found" or self.alignment is None:
             return None
         return names_match(self.quotation.attributed_to, self.alignment.passage.speaker)

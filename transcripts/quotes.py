@@ -124,10 +124,13 @@ class Alignment:
 def align(doc: TranscriptDoc, quote: str) -> Alignment | None:
     """The stretch of `doc` that best matches `quote`, with the word differences; None if nothing is close."""
     quoted = tokens(quote)
-    words = [w for w in spoken_words(doc) if tokens(w.word.text)]
-    said = [" ".join(tokens(w.word.text)) for w in words]
-    if not quoted or not said:
+    words = spoken_words(doc)
+    # One entry per token, as in the quote ("well-known" and "1,000" are two tokens each on both sides),
+    # with the word each came from, for its times.
+    pairs = [(token, index) for index, w in enumerate(words) for token in tokens(w.word.text)]
+    if not quoted or not pairs:
         return None
+    said, owner = [token for token, _ in pairs], [index for _, index in pairs]
     first, stop = _rough_window(quoted, said)
     slack = max(EDGE_SLACK, len(quoted) // 3)
     first, stop = max(0, first - slack), min(len(said), stop + slack)
@@ -135,10 +138,10 @@ def align(doc: TranscriptDoc, quote: str) -> Alignment | None:
     matched = sum(1 for tag, *_ in steps if tag == "equal")
     if not matched:
         return None
-    begin = first + min(s[3] for s in steps if s[3] is not None)
-    end = first + max(s[3] for s in steps if s[3] is not None) + 1
-    differences = [_difference(run, quoted, words, first) for run in _runs(steps)]
-    return Alignment(Passage(doc, words[begin:end]), matched / len(quoted), differences)
+    aligned = [owner[first + s[3]] for s in steps if s[3] is not None]
+    differences = [_difference(run, quoted, words, [owner[first + j] for j in range(stop - first)])
+                   for run in _runs(steps)]
+    return Alignment(Passage(doc, words[min(aligned):max(aligned) + 1]), matched / len(quoted), differences)
 
 
 Step = tuple[str, int | None, None, int | None]  # (tag, quote index, unused, window index)
@@ -206,8 +209,8 @@ def _rough_window(quoted: list[str], said: list[str]) -> tuple[int, int]:
     return first, stop
 
 
-def _difference(run: list[Step], quoted: list[str], words: list[SpokenWord], first: int) -> Difference:
-    said = [words[first + j] for _, _, _, j in run if j is not None]
+def _difference(run: list[Step], quoted: list[str], words: list[SpokenWord], owners: list[int]) -> Difference:
+    said = [words[i] for i in dict.fromkeys(owners[j] for _, _, _, j in run if j is not None)]
     return Difference(
         quoted=" ".join(quoted[i] for _, i, _, _ in run if i is not None),
         said=joined_text(w.word for w in said),
@@ -223,8 +226,13 @@ def best_alignment(docs: list[TranscriptDoc], quote: str) -> Alignment | None:
     return max(found, key=lambda a: a.similarity, default=None)
 
 
-def names_match(attributed: str, speaker: SpeakerDoc | None) -> bool:
-    """Does the article's name ("Baker", "Sean Baker") name this speaker? Any shared name word counts."""
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame"}
+
+
+def names_match(attributed: str, speaker: SpeakerDoc | None) -> bool | None:
+    """Does the article's name ("Baker", "Sean Baker", "Mr. Baker") name this speaker? Every word of it
+    must be in the speaker's name, so "Sean Smith" is not Sean Baker. None when the speaker has no name."""
     if speaker is None or not speaker.name:
-        return False
-    return bool(set(tokens(attributed)) & set(tokens(speaker.name)))
+        return None
+    wanted = set(tokens(attributed)) - _HONORIFICS
+    return bool(wanted) and wanted <= set(tokens(speaker.name))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from transcripts import search_syntax
 from transcripts.embed import Embedder
+from transcripts.errors import QuerySyntaxError
 from transcripts.store import fts
 from transcripts.store.db import Store
 from transcripts.store.fts import Scope
@@ -27,7 +28,6 @@ MODES = ("both", "words", "meaning")
 RRF_K = 60  # the constant of Cormack et al.; larger flattens the head of each ranking
 CANDIDATES = 50  # per ranking, before fusion
 MIN_SIMILARITY = 0.25  # below this, MiniLM neighbours are unrelated text
-_SNIPPET_WORDS = fts.SNIPPET_WORDS
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,6 @@ class Hit:
     snippet: str
     score: float
     topic: dict[str, Any] | None  # {"id", "title"} of the topic the segment falls in
-
-    @property
-    def link(self) -> str:
-        """The moment in the reader (the web UI serves it; media fragments per the W3C `#t=` syntax)."""
-        return f"/transcripts/{self.transcript_id}#t={self.start:.2f}"
 
     def as_json(self) -> dict[str, Any]:
         return {"transcript_id": self.transcript_id, "segment_id": self.segment_id, "start": self.start,
@@ -76,7 +71,7 @@ def fuse(rankings: list[list[int]], k: int = RRF_K) -> list[tuple[int, float]]:
     return sorted(scores.items(), key=lambda pair: -pair[1])
 
 
-def _shorten(text: str, words: int = _SNIPPET_WORDS) -> str:
+def _shorten(text: str, words: int = fts.SNIPPET_WORDS) -> str:
     parts = text.split()
     return text if len(parts) <= words else " ".join(parts[:words]) + " …"
 
@@ -94,6 +89,8 @@ class Searcher:
         scope = scope or Scope()
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
+        if not query.strip():
+            raise QuerySyntaxError("search query '': nothing to search for")
         node = search_syntax.parse(query) if mode != "meaning" else None
         candidates = max(limit, CANDIDATES) if mode == "both" else limit
         with self.store.session() as session:

@@ -22,7 +22,7 @@ from transcripts.errors import QuerySyntaxError
 
 MIN_PREFIX = 3  # shorter prefixes match a large part of the vocabulary: slow and useless
 _TOKEN = re.compile(r'\s*(?:(?P<phrase>["“”](?P<inside>[^"“”]*)(?P<close>["“”])?)|(?P<paren>[()])|(?P<word>[^\s()"“”]+))')
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits, as both databases' tokenizers split words
 _OPERATORS = {"AND", "OR", "NOT"}
 
 
@@ -145,14 +145,6 @@ class _Parser:
 def parse(query: str) -> Node:
     """The query as a tree; raises QuerySyntaxError with a one-line reason."""
     return _Parser(query).parse()
-
-
-def terms(node: Node) -> list[Phrase]:
-    """The phrases a hit may contain (not the ones after NOT): for highlighting and vocabulary checks."""
-    if isinstance(node, Phrase):
-        return [node]
-    operands = node.operands[:1] if node.operator == "NOT" else node.operands
-    return [phrase for operand in operands for phrase in terms(operand)]
 
 
 def to_fts5(node: Node) -> str:

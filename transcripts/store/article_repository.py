@@ -8,12 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from transcripts.articles import ArticleContent
-from transcripts.errors import NotFound
+from transcripts.errors import InputError, NotFound
 from transcripts.store.schema import Article, Transcript
+
+MAX_BODY_CHARS = 500_000  # ~80,000 words; PostgreSQL's tsvector of a body must stay under 1 MB
 
 
 def add_article(session: Session, content: ArticleContent, transcript_ids: Sequence[int] = ()) -> Article:
     """Stage the article with its links; every transcript must exist, or nothing is added."""
+    if len(content.body) > MAX_BODY_CHARS:
+        raise InputError(f"{content.source}: {len(content.body):,} characters is more than an article "
+                         f"(at most {MAX_BODY_CHARS:,})")
     article = Article(url=content.url, source=content.source, title=content.title, author=content.author,
                       published_at=content.published, body=content.body,
                       embeds=[embed.as_json() for embed in content.embeds])

@@ -36,12 +36,20 @@ def redact(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite opens transactions itself, only before INSERT/UPDATE/DELETE, so DDL commits on the spot and a
+    # migration stopped halfway (a backfill interrupted at a million segments) would leave tables behind with
+    # the revision unchanged. We turn that off and emit BEGIN ourselves (`_begin`): SQLAlchemy's recipe.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -54,6 +62,7 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin)
         return engine
     if parsed.get_backend_name() == "postgresql":
         # prepare_threshold=None: no server-side prepared statements. After five runs psycopg would prepare

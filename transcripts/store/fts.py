@@ -88,7 +88,7 @@ def match_segments(session: Session, node: Node, scope: Scope, limit: int) -> li
     params |= {"window": RANK_WINDOW, "limit": limit}
     if _is_sqlite(session):
         sql = ("SELECT rowid, -rank FROM (SELECT rowid, rank FROM segment_fts WHERE segment_fts MATCH :query"
-               f"{restriction} ORDER BY rowid DESC LIMIT :window) ORDER BY rank LIMIT :limit")
+               f"{restriction} ORDER BY rowid DESC LIMIT :window) ORDER BY rank, rowid DESC LIMIT :limit")
         params["query"] = _sqlite_match(node, scope)
     else:
         sql = ("SELECT segment_id, ts_rank(document, q, 1) AS score FROM ("

@@ -4,7 +4,9 @@ pgvector is not packaged for our PostgreSQL and Python's sqlite3 here cannot loa
 live in `segment.embedding` as float16 blobs and are searched here: at 100,000 segments one query is a
 (100000 x 384) matrix-vector product, about 10 ms. The matrix is loaded once per process and topped up
 with the segments added since (one index lookup of the highest id per query; counting the rows instead
-cost 5-13 ms at 100,000). Deleted segments are dropped when a search meets them (`discard`).
+cost 5-13 ms at 100,000). Deleted segments are dropped when a search meets them (`discard`). An embedding
+filled in later for an old segment (`topics rebuild` of a transcript stored before embeddings) is seen by
+the next process, not by one already running.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class SegmentVectors:
         if highest < self._highest:  # the newest rows were deleted; ids are not reused, start over
             self.__init__()  # type: ignore[misc]
         if highest != self._highest:
-            self._load_after(session, self._highest)
+            self._load_between(session, self._highest, highest)
             self._highest = highest
 
     def discard(self, ids: list[int]) -> None:
@@ -40,12 +42,13 @@ class SegmentVectors:
         keep = ~np.isin(self.ids, ids)
         self.ids, self.matrix = self.ids[keep], self.matrix[keep]
 
-    def _load_after(self, session: Session, after: int) -> None:
+    def _load_between(self, session: Session, after: int, highest: int) -> None:
         ids: list[np.ndarray] = [self.ids]
         blocks: list[np.ndarray] = [self.matrix]
         while True:
             rows = session.execute(
-                select(Segment.id, Segment.embedding).where(Segment.id > after, Segment.embedding.is_not(None))
+                select(Segment.id, Segment.embedding)
+                .where(Segment.id > after, Segment.id <= highest, Segment.embedding.is_not(None))
                 .order_by(Segment.id).limit(LOAD_BATCH)).all()
             if not rows:
                 break

@@ -71,6 +71,8 @@ SQLITE = [
     END""",
 ]
 
+_PG_MAPPING = ("ALTER TEXT SEARCH CONFIGURATION transcripts_english ALTER MAPPING FOR asciiword, asciihword, "
+               "hword_asciipart, word, hword, hword_part WITH {}")
 _PG_DOCUMENT = """setweight(to_tsvector('transcripts_english', coalesce({text}, '')), 'A')
         || setweight(to_tsvector('transcripts_english', coalesce({speaker}, '')), 'B')
         || setweight(to_tsvector('transcripts_english', coalesce({title}, '')), 'C')"""
@@ -78,8 +80,7 @@ _PG_DOCUMENT = """setweight(to_tsvector('transcripts_english', coalesce({text}, 
 POSTGRESQL = [
     "CREATE TEXT SEARCH DICTIONARY transcripts_stem (TEMPLATE = snowball, Language = english)",
     "CREATE TEXT SEARCH CONFIGURATION transcripts_english (COPY = english)",
-    ("ALTER TEXT SEARCH CONFIGURATION transcripts_english ALTER MAPPING FOR asciiword, asciihword, "
-    "hword_asciipart, word, hword, hword_part WITH transcripts_stem"),
+    # (the word mapping follows in upgrade(): with unaccent first where the server has it)
     ("CREATE TABLE segment_fts (segment_id integer PRIMARY KEY REFERENCES segment(id) ON DELETE CASCADE, "
     "document tsvector NOT NULL)"),
     "CREATE INDEX segment_fts_document_idx ON segment_fts USING gin (document)",
@@ -152,7 +153,16 @@ def upgrade() -> None:
                   primary_key=True),
     )
     op.create_index("ix_article_transcript_transcript_id", "article_transcript", ["transcript_id"])
-    statements = SQLITE if op.get_bind().dialect.name == "sqlite" else POSTGRESQL
+    bind = op.get_bind()
+    statements = SQLITE if bind.dialect.name == "sqlite" else POSTGRESQL
+    if bind.dialect.name == "postgresql":
+        # Fold accents as SQLite's unicode61 does ("cafe" finds "café"), where the server ships unaccent
+        # (PostgreSQL's contrib); without it accents stay significant on PostgreSQL.
+        folding = bind.execute(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'unaccent'")).first()
+        if folding:
+            op.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        statements = [*statements[:2], _PG_MAPPING.format(("unaccent, " if folding else "") + "transcripts_stem"),
+                      *statements[2:]]
     for statement in statements:
         op.execute(statement)
 
