@@ -12,7 +12,8 @@ from helpers import run_cli, run_json
 
 def test_help_lists_the_commands_and_an_example() -> None:
     result = run_cli("--help")
-    for command in ("ingest", "list", "show", "topics", "export", "delete", "config"):
+    for command in ("ingest", "list", "show", "topics", "export", "delete", "config", "search", "quote", "quotes",
+                    "article"):
         assert f"  {command}" in result.stdout
     assert "transcripts ingest ~/junket/" in result.stdout
 

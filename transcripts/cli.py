@@ -43,6 +43,9 @@ def cli() -> None:
       transcripts topics 1
       transcripts export 1 --format md -o interview.md
       transcripts export --all --format docx -o junket/
+      transcripts search "how did he choose the actors" --speaker Baker
+      transcripts quote 1 --text "we shot it in Texas City" --clip quote.m4a
+      transcripts article add story.html --link 1 && transcripts quotes check 1
 
     Data lives in TRANSCRIPTS_HOME (see `transcripts config`); nothing leaves this machine.
     """
