@@ -41,6 +41,7 @@ def test_a_phrase_finds_exactly_the_segments_that_hold_it(conversation: str) -> 
     assert {h["segment_id"] for h in hits} == expected
     assert all(re.search(r"\*\*New\*\* \*\*Jersey\*\*|\*\*New Jersey\*\*", h["snippet"]) for h in hits)
     assert search(conversation, '"Jersey New"', "--mode", "words") == []
+    assert search(conversation, '"pyannote sample"', "--mode", "words") == []  # the title's, never said
 
 
 def test_prefixes_and_boolean_operators(conversation: str) -> None:
@@ -89,11 +90,13 @@ def test_a_query_that_is_not_valid_syntax_is_one_clear_line(conversation: str) -
 
 
 def test_the_index_follows_renames_and_deletes(conversation: str) -> None:
+    said = "Chicago OR Jersey OR Yankee OR Texas"
     run_json("speakers", "rename", "1", "S2", "Sheila Morgan", "--db", conversation)
-    renamed = search(conversation, "Morgan", "--mode", "words")
+    renamed = search(conversation, said, "--mode", "words", "--speaker", "Morgan")
     assert renamed and {h["speaker"] for h in renamed} == {"Sheila Morgan"}
-    assert search(conversation, "Brown", "--mode", "words") == []
-    assert search(conversation, "Yankee", "--speaker", "Morgan", "--mode", "words")
+    assert search(conversation, said, "--mode", "words", "--speaker", "Brown") == []
+    assert search(conversation, "Yankee Morgan", "--mode", "words")  # a name narrows what was said
+    assert search(conversation, "Morgan", "--mode", "words") == []  # but a name alone was not said
     assert run_cli("delete", "1", "--db", conversation).exit_code == 0
     assert search(conversation, "Yankee", "--mode", "words") == []
     assert search(conversation, "Yankee", "--mode", "meaning") == []

@@ -147,6 +147,19 @@ def parse(query: str) -> Node:
     return _Parser(query).parse()
 
 
+def said_words(node: Node) -> Node:
+    """Any of the phrases a hit must hold (none after a NOT), as one OR: search requires one of them in what
+    was said, so a word of a transcript's title or a speaker's name alone does not match every segment."""
+    def positive(part: Node) -> list[Phrase]:
+        if isinstance(part, Phrase):
+            return [part]
+        operands = part.operands[:1] if part.operator == "NOT" else part.operands
+        return [phrase for operand in operands for phrase in positive(operand)]
+
+    phrases = tuple(dict.fromkeys(positive(node)))
+    return phrases[0] if len(phrases) == 1 else Boolean("OR", phrases)
+
+
 def to_fts5(node: Node) -> str:
     """SQLite FTS5 MATCH syntax. Every word is quoted, so nothing a user types is read as FTS5 syntax."""
     if isinstance(node, Phrase):

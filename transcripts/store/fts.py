@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from transcripts.search_syntax import Node, speaker_filter, to_fts5, to_tsquery
+from transcripts.search_syntax import Node, said_words, speaker_filter, to_fts5, to_tsquery
 
 FTS_MARKER = "_fts"
 RANK_WINDOW = 5000
@@ -64,14 +64,16 @@ class Scope:
 
 
 def _sqlite_match(node: Node, scope: Scope) -> str:
-    expression = to_fts5(node)
+    said = said_words(node)  # the query itself when it is one phrase or an OR of phrases: say it once
+    expression = f"text : {to_fts5(node)}" if said == node else f"(text : {to_fts5(said)}) AND {to_fts5(node)}"
     if scope.speaker:
         expression = f"(speaker : {to_fts5(speaker_filter(scope.speaker))}) AND {expression}"
     return expression
 
 
 def _pg_query(node: Node, scope: Scope) -> str:
-    expression = to_tsquery(node)
+    said = said_words(node)
+    expression = to_tsquery(node, "A") if said == node else f"{to_tsquery(said, 'A')} & {to_tsquery(node)}"
     if scope.speaker:
         expression = f"{to_tsquery(speaker_filter(scope.speaker), weight='B')} & {expression}"
     return expression
