@@ -24,6 +24,9 @@ RANK_WINDOW = 5000
 HIGHLIGHT = ("**", "**")
 TOKENIZER = "porter unicode61 remove_diacritics 2"  # as migration 0004 created the index
 SNIPPET_WORDS = 24
+# PostgreSQL's ts_headline options, the marks passed as :start and :stop, sized like FTS5's snippet()
+_HEADLINE_OPTIONS = ("'StartSel=\"' || :start || '\", StopSel=\"' || :stop || '\", "
+                     f"MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}'")
 
 
 def include_in_autogenerate(_obj: Any, name: str | None, type_: str, _reflected: bool, _compare_to: Any) -> bool:
@@ -122,8 +125,7 @@ def highlight_segments(session: Session, node: Node, ids: list[int]) -> dict[int
         params["query"] = to_fts5(node)
     else:
         sql = ("SELECT s.id, ts_headline('transcripts_english', s.text, to_tsquery('transcripts_english', :query), "
-               f"'StartSel=\"' || :start || '\", StopSel=\"' || :stop || '\", MaxWords={SNIPPET_WORDS}, "
-               f"MinWords={SNIPPET_WORDS // 2}, HighlightAll=false') FROM segment s WHERE s.id IN ({id_list})")
+               f"{_HEADLINE_OPTIONS}) FROM segment s WHERE s.id IN ({id_list})")
         params["query"] = to_tsquery(node)
     snippets = {int(row[0]): str(row[1]) for row in session.execute(text(sql), params)}
     if _is_sqlite(session):
@@ -152,8 +154,7 @@ def match_articles(session: Session, node: Node, limit: int) -> list[tuple[int, 
         params["query"] = to_fts5(node)
     else:
         sql = ("SELECT a.id, ts_rank(f.document, q, 1) AS score, ts_headline('transcripts_english', a.body, q, "
-               f"'StartSel=\"' || :start || '\", StopSel=\"' || :stop || '\", MaxWords={SNIPPET_WORDS}, "
-               f"MinWords={SNIPPET_WORDS // 2}') FROM article_fts f JOIN article a ON a.id = f.article_id, "
+               f"{_HEADLINE_OPTIONS}) FROM article_fts f JOIN article a ON a.id = f.article_id, "
                "to_tsquery('transcripts_english', :query) q WHERE f.document @@ q ORDER BY score DESC LIMIT :limit")
         params["query"] = to_tsquery(node)
     return [(int(row[0]), float(row[1]), str(row[2])) for row in session.execute(text(sql), params)]
