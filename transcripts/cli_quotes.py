@@ -20,6 +20,10 @@ from transcripts.store import article_repository, repository
 from transcripts.store.db import Store
 
 
+def _difference_text(difference: dict[str, Any]) -> str:
+    return f"quoted {difference['quoted'] or '(nothing)'!r}, said {difference['said'] or '(nothing)'!r}"
+
+
 def _show_passage(passage: Passage, extra: dict[str, Any], as_json: bool) -> None:
     if as_json:
         emit_json(passage.as_json() | extra)
@@ -29,7 +33,7 @@ def _show_passage(passage: Passage, extra: dict[str, Any], as_json: bool) -> Non
     if len(passage.speakers) > 1:
         click.echo(f"note: the passage has more than one voice ({', '.join(passage.speakers)})", err=True)
     for difference in extra.get("diff", []):
-        click.echo(f"  quoted {difference['quoted'] or '(nothing)'!r}, said {difference['said'] or '(nothing)'!r}")
+        click.echo(f"  {_difference_text(difference)}")
     if extra.get("clip"):
         click.echo(f"clip: {extra['clip']}")
 
@@ -135,8 +139,7 @@ def _check_text(check: QuoteCheck) -> str:
                      f"(transcript {data['transcript_id']})")
     if check.speaker_match is False:
         lines.append(f"    ATTRIBUTION: the article gives it to {data['attributed_to']}")
-    for difference in data["diff"]:
-        lines.append(f"    quoted {difference['quoted'] or '(nothing)'!r}, said {difference['said'] or '(nothing)'!r}")
+    lines.extend(f"    {_difference_text(difference)}" for difference in data["diff"])
     return "\n".join(lines)
 
 

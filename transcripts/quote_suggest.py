@@ -8,6 +8,7 @@ means checking the audio first). Each quality scores 0–1; the sum ranks the pa
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,16 +54,8 @@ def _sentences(words: list[SpokenWord]) -> list[list[SpokenWord]]:
 
 def _turns(doc: TranscriptDoc, speakers: set[str]) -> list[list[SpokenWord]]:
     """Runs of consecutive words by one of `speakers` (labels)."""
-    turns: list[list[SpokenWord]] = []
-    previous = None
-    for word in spoken_words(doc):
-        label = word.speaker.label if word.speaker else None
-        if label in speakers:
-            if label != previous or not turns:
-                turns.append([])
-            turns[-1].append(word)
-        previous = label
-    return turns
+    runs = itertools.groupby(spoken_words(doc), key=lambda word: word.speaker.label if word.speaker else None)
+    return [list(words) for label, words in runs if label in speakers]
 
 
 def _score(words: list[SpokenWord]) -> dict[str, float]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from transcripts import search_syntax
@@ -108,7 +108,8 @@ class Searcher:
 
     def _by_meaning(self, session: Session, query: str, scope: Scope, limit: int) -> list[tuple[int, float]]:
         self.vectors.refresh(session)
-        allowed = _allowed_ids(session, scope)
+        ids = fts.segment_ids_in_scope(session, scope)
+        allowed = None if ids is None else np.fromiter(ids, dtype=np.int64, count=len(ids))
         [vector] = self.embedder.encode([_plain_words(query)])
         return self.vectors.nearest(vector, limit, allowed, floor=MIN_SIMILARITY)
 
@@ -144,18 +145,6 @@ class Searcher:
                 Article.id.in_([m[0] for m in matches])))}
             return [ArticleHit(article_id=i, title=articles[i].title, url=articles[i].url, snippet=snippet,
                                score=score) for i, score, snippet in matches if i in articles]
-
-
-def _allowed_ids(session: Session, scope: Scope) -> np.ndarray | None:
-    """The segment ids a meaning search may return, or None for all of them."""
-    allowed: set[int] | None = None
-    sql, params = scope.segment_sql(session.get_bind().dialect.name == "sqlite")
-    if sql:
-        allowed = {int(row[0]) for row in session.execute(text(sql), params)}
-    if scope.speaker:
-        by_speaker = set(fts.speaker_segment_ids(session, scope.speaker))
-        allowed = by_speaker if allowed is None else allowed & by_speaker
-    return None if allowed is None else np.fromiter(allowed, dtype=np.int64, count=len(allowed))
 
 
 _OPERATOR = re.compile(r"\b(?:AND|OR|NOT)\b|[\"“”()*]")

@@ -144,6 +144,18 @@ def speaker_segment_ids(session: Session, speaker: str) -> list[int]:
     return [int(row[0]) for row in session.execute(text(sql), {"query": query})]
 
 
+def segment_ids_in_scope(session: Session, scope: Scope) -> set[int] | None:
+    """Every segment the scope allows (the speaker filter included), or None when it allows all."""
+    allowed: set[int] | None = None
+    sql, params = scope.segment_sql(_is_sqlite(session))
+    if sql:
+        allowed = {int(row[0]) for row in session.execute(text(sql), params)}
+    if scope.speaker:
+        by_speaker = set(speaker_segment_ids(session, scope.speaker))
+        allowed = by_speaker if allowed is None else allowed & by_speaker
+    return allowed
+
+
 def match_articles(session: Session, node: Node, limit: int) -> list[tuple[int, float, str]]:
     """(article id, score, snippet of the body) of the best matching articles, best first."""
     start, stop = HIGHLIGHT

@@ -23,6 +23,9 @@ LOAD_BATCH = 20_000
 
 class SegmentVectors:
     def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
         self.ids = np.empty(0, dtype=np.int64)
         self.matrix = np.empty((0, DIMENSIONS), dtype=np.float32)
         self._highest = 0  # the highest segment id seen, with or without an embedding
@@ -30,7 +33,7 @@ class SegmentVectors:
     def refresh(self, session: Session) -> None:
         highest = int(session.scalar(select(func.max(Segment.id))) or 0)
         if highest < self._highest:  # the newest rows were deleted; ids are not reused, start over
-            self.__init__()  # type: ignore[misc]
+            self._reset()
         if highest != self._highest:
             self._load_between(session, self._highest, highest)
             self._highest = highest
