@@ -26,14 +26,14 @@ import numpy as np
 from pyannote.core import Annotation, Segment
 from pyannote.metrics.diarization import DiarizationErrorRate
 
-from transcripts import media
-from transcripts.asr import Transcriber
 from transcripts.config import load_settings
-from transcripts.diarize import ENROLLED_MATCH, Diarizer, SpeakerHints, Turn, cosine
-from transcripts.evaluate import recordings_dir, rttm_turns
 from transcripts.export import rttm
 from transcripts.ingest import IngestOptions, Ingestor
-from transcripts.models import resolve_model
+from transcripts.pipeline import media
+from transcripts.pipeline.asr import Transcriber
+from transcripts.pipeline.diarize import ENROLLED_MATCH, Diarizer, SpeakerHints, Turn, cosine
+from transcripts.pipeline.evaluate import recordings_dir, rttm_turns
+from transcripts.pipeline.models import resolve_model
 from transcripts.store import repository
 from transcripts.store.db import Store
 
@@ -150,7 +150,7 @@ def halves_voiceprints(bench: Bench, name: str) -> list[dict[str, np.ndarray]]:
 
 def calibration(bench: Bench) -> dict:
     """Same voice across two halves of one recording against every other voice: where the enrolment
-    threshold (transcripts.diarize.ENROLLED_MATCH) must sit."""
+    threshold (transcripts.pipeline.diarize.ENROLLED_MATCH) must sit."""
     first: dict[str, np.ndarray] = {}
     second: dict[str, np.ndarray] = {}
     for name in ("libri_interview_1688_1998.wav", PANEL, "pyannote_sample.wav"):

@@ -24,12 +24,12 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from transcripts import media
-from transcripts.asr import DecodeOptions, Transcriber
 from transcripts.config import load_settings
-from transcripts.evaluate import recordings_dir
 from transcripts.ingest import IngestOptions, Ingestor
-from transcripts.models import resolve_model
+from transcripts.pipeline import media
+from transcripts.pipeline.asr import DecodeOptions, Transcriber
+from transcripts.pipeline.evaluate import recordings_dir
+from transcripts.pipeline.models import resolve_model
 from transcripts.store.db import Store
 
 DATA = recordings_dir()

@@ -15,11 +15,11 @@ import statistics
 import sys
 import time
 
-from transcripts import media
-from transcripts.asr import DecodeOptions, Transcriber
 from transcripts.config import load_settings
-from transcripts.evaluate import JFK_TEXT, recordings_dir, stm_text, wer
-from transcripts.models import resolve_model
+from transcripts.pipeline import media
+from transcripts.pipeline.asr import DecodeOptions, Transcriber
+from transcripts.pipeline.evaluate import JFK_TEXT, recordings_dir, stm_text, wer
+from transcripts.pipeline.models import resolve_model
 
 DATA = recordings_dir()
 

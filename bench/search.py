@@ -52,12 +52,13 @@ import numpy as np
 from sqlalchemy import create_engine, text
 from tqdm import tqdm
 
-from transcripts import asr, search_syntax
 from transcripts.config import load_settings
-from transcripts.embed import DIMENSIONS, Embedder, normalize
-from transcripts.media import MediaInfo
+from transcripts.editorial import search_syntax
+from transcripts.pipeline import asr
+from transcripts.pipeline.embed import DIMENSIONS, Embedder, normalize
+from transcripts.pipeline.media import MediaInfo
+from transcripts.pipeline.speakers import SpeakerProfile
 from transcripts.search import Searcher
-from transcripts.speakers import SpeakerProfile
 from transcripts.store import fts, repository
 from transcripts.store.db import Store
 from transcripts.store.fts import Scope

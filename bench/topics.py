@@ -2,7 +2,7 @@
 
 Real recordings from the shared data are joined end to end (0.5 s of silence between them, as an edited
 file would have): several different conversations, two of them interviews whose questions are known from
-their RTTM turns (the asker's turns, see `transcripts.evaluate.ASKERS`). Each joined file is ingested as a
+their RTTM turns (the asker's turns, see `transcripts.pipeline.evaluate.ASKERS`). Each joined file is ingested as a
 user would (fresh SQLite store, default settings) and the stored topics are scored against the known
 boundaries, with two baselines in the same run: `even` (as many boundaries as the reference, evenly spaced)
 and `every_turn` (a boundary at every change of speaker). A change of conversation counts as found when a
@@ -27,23 +27,23 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from transcripts import media
-from transcripts.asr import Transcriber
 from transcripts.config import load_settings
-from transcripts.diarize import SpeakerHints
-from transcripts.embed import Embedder
-from transcripts.evaluate import (
+from transcripts.ingest import IngestOptions, Ingestor
+from transcripts.pipeline import media
+from transcripts.pipeline.asr import Transcriber
+from transcripts.pipeline.diarize import SpeakerHints
+from transcripts.pipeline.embed import Embedder
+from transcripts.pipeline.evaluate import (
     JoinedRecording,
     distance_to_change,
     join_recordings,
     recordings_dir,
     segmentation_scores,
 )
-from transcripts.ingest import IngestOptions, Ingestor
-from transcripts.models import resolve_model
+from transcripts.pipeline.models import resolve_model
+from transcripts.pipeline.topics import segment_topics
 from transcripts.store import repository, topic_repository
 from transcripts.store.db import Store
-from transcripts.topics import segment_topics
 
 DATA = recordings_dir()
 ORDERS = {

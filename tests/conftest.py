@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from transcripts.asr import Transcriber
-from transcripts.evaluate import recordings_dir
-from transcripts.models import resolve_model
+from transcripts.pipeline.asr import Transcriber
+from transcripts.pipeline.evaluate import recordings_dir
+from transcripts.pipeline.models import resolve_model
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from transcripts.articles import Embed, parse_article, read_article
+from transcripts.editorial.articles import Embed, parse_article, read_article
 from transcripts.errors import InputError
-from transcripts.evaluate import recordings_dir
+from transcripts.pipeline.evaluate import recordings_dir
 
 TITLE = "Interview: Filmmaker Sean Baker Details How ‘Red Rocket’ Blasted Off"
 YOUTUBE = Embed("youtube", "VIDEO_ID_OF_THE_INTERVIEW", "https://www.youtube.com/watch?v=VIDEO_ID_OF_THE_INTERVIEW")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from transcripts import media
-from transcripts.asr import DecodeOptions, Transcriber, Transcription, Word, speech_without_words
-from transcripts.evaluate import JFK_TEXT, normalise, stm_text, wer
+from transcripts.pipeline import media
+from transcripts.pipeline.asr import DecodeOptions, Transcriber, Transcription, Word, speech_without_words
+from transcripts.pipeline.evaluate import JFK_TEXT, normalise, stm_text, wer
 
 
 def transcribe(transcriber: Transcriber, path: Path, **options: object) -> Transcription:

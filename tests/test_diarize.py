@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from transcripts import media
-from transcripts.asr import DecodeOptions, Segment, Transcriber, Word
-from transcripts.diarize import (
+from transcripts.pipeline import media
+from transcripts.pipeline.asr import DecodeOptions, Segment, Transcriber, Word
+from transcripts.pipeline.diarize import (
     Diarization,
     Diarizer,
     SpeakerHints,
@@ -20,8 +20,8 @@ from transcripts.diarize import (
     refine_speakers,
     renumber,
 )
-from transcripts.evaluate import rttm_turns
-from transcripts.speakers import EnrolledVoice, find_interviewer, identify, profiles
+from transcripts.pipeline.evaluate import rttm_turns
+from transcripts.pipeline.speakers import EnrolledVoice, find_interviewer, identify, profiles
 
 
 def load(path: Path) -> tuple[np.ndarray, np.ndarray | None]:

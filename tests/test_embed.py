@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from sentence_transformers import SentenceTransformer
 
-from transcripts.embed import DIMENSIONS, Embedder, weights_dir
-from transcripts.evaluate import JFK_TEXT
+from transcripts.pipeline.embed import DIMENSIONS, Embedder, weights_dir
+from transcripts.pipeline.evaluate import JFK_TEXT
 
 
 @pytest.fixture(scope="module")

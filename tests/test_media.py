@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from helpers import convert
 
-from transcripts import media
 from transcripts.errors import MediaError
+from transcripts.pipeline import media
 
 AUDIO_FORMATS = ["wav", "mp3", "m4a", "aac", "flac", "ogg", "opus"]
 VIDEO_FORMATS = ["mp4", "mov", "webm", "mkv"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from transcripts.errors import ModelNotFound
-from transcripts.models import BASE_SHA256, resolve_model
+from transcripts.pipeline.models import BASE_SHA256, resolve_model
 
 
 def test_base_is_assembled_from_its_two_packages_and_verified(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from transcripts.evaluate import recordings_dir
-from transcripts.quotations import Quotation, find_quotations
+from transcripts.editorial.quotations import Quotation, find_quotations
+from transcripts.pipeline.evaluate import recordings_dir
 
 SPEAKERS = ["Sean Baker", "Joey Magidson"]
 

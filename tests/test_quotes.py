@@ -10,10 +10,10 @@ import av
 import pytest
 from helpers import convert, run_cli, run_json
 
-from transcripts.asr import Word
 from transcripts.document import SegmentDoc, SpeakerDoc, TranscriptDoc
-from transcripts.quote_check import check_article
-from transcripts.quotes import align, tokens
+from transcripts.editorial.quote_check import check_article
+from transcripts.editorial.quotes import align, tokens
+from transcripts.pipeline.asr import Word
 
 CHECK_KEYS = {"quote", "status", "transcript_id", "start", "end", "speaker", "attributed_to", "speaker_match",
               "said", "diff"}

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from transcripts import media
-from transcripts.asr import DecodeOptions, Transcriber, skipped_speech
+from transcripts.pipeline import media
+from transcripts.pipeline.asr import DecodeOptions, Transcriber, skipped_speech
 
 
 def load(path: Path) -> np.ndarray:

@@ -8,9 +8,9 @@ import re
 import pytest
 from helpers import run_cli, run_json
 
-from transcripts.quotes import tokens
+from transcripts.editorial.quotes import tokens
+from transcripts.editorial.search_syntax import parse, to_fts5, to_tsquery
 from transcripts.search import fuse
-from transcripts.search_syntax import parse, to_fts5, to_tsquery
 
 HIT_KEYS = {"transcript_id", "segment_id", "start", "end", "speaker", "text", "snippet", "score", "topic"}
 

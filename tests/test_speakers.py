@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from helpers import run_cli, run_json
 
-from transcripts import media
-from transcripts.diarize import ENROLLED_MATCH
-from transcripts.evaluate import rttm_turns
+from transcripts.pipeline import media
+from transcripts.pipeline.diarize import ENROLLED_MATCH
+from transcripts.pipeline.evaluate import rttm_turns
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from helpers import run_cli, run_json
 from sqlalchemy import create_engine, text
 
-from transcripts.evaluate import distance_to_change, join_recordings, segmentation_scores
-from transcripts.topics import condense_question, key_phrases
+from transcripts.pipeline.evaluate import distance_to_change, join_recordings, segmentation_scores
+from transcripts.pipeline.topics import condense_question, key_phrases
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "media" / "sample_interview.mp3"

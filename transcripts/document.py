@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from transcripts.asr import Word
+from transcripts.pipeline.asr import Word
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,11 @@ from typing import Any, Protocol
 import numpy as np
 from sqlalchemy.exc import IntegrityError
 
-from transcripts import media
-from transcripts.asr import DecodeOptions, Transcriber, Transcription
 from transcripts.config import Settings
-from transcripts.diarize import (
+from transcripts.errors import InvalidEdit, MediaError, TranscriptsError
+from transcripts.pipeline import media
+from transcripts.pipeline.asr import DecodeOptions, Transcriber, Transcription
+from transcripts.pipeline.diarize import (
     ENROLLED_MATCH,
     SAME_VOICE,
     Diarizer,
@@ -31,13 +32,12 @@ from transcripts.diarize import (
     refine_speakers,
     renumber,
 )
-from transcripts.embed import Embedder
-from transcripts.errors import InvalidEdit, MediaError, TranscriptsError
-from transcripts.models import resolve_model
-from transcripts.speakers import SpeakerProfile, identify
+from transcripts.pipeline.embed import Embedder
+from transcripts.pipeline.models import resolve_model
+from transcripts.pipeline.speakers import SpeakerProfile, identify
+from transcripts.pipeline.topics import Topic, segment_topics
 from transcripts.store import repository, topic_repository
 from transcripts.store.db import Store
-from transcripts.topics import Topic, segment_topics
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from transcripts import search_syntax
-from transcripts.embed import Embedder
+from transcripts.editorial import search_syntax
 from transcripts.errors import QuerySyntaxError
+from transcripts.pipeline.embed import Embedder
 from transcripts.store import fts
 from transcripts.store.db import Store
 from transcripts.store.fts import Scope

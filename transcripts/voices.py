@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from transcripts import media
-from transcripts.diarize import Diarizer
 from transcripts.errors import MediaError
+from transcripts.pipeline import media
+from transcripts.pipeline.diarize import Diarizer
 from transcripts.store import repository
 from transcripts.store.db import Store
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from transcripts.asr import Word
 from transcripts.document import SegmentDoc
+from transcripts.pipeline.asr import Word
 
 MAX_LINE = 42
 MAX_LINES = 2

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from transcripts.asr import joined_text
 from transcripts.document import SegmentDoc, SpeakerDoc, TopicDoc, TranscriptDoc
+from transcripts.pipeline.asr import joined_text
+from transcripts.turns import speaker_runs
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,7 @@ class Turn:
 
 
 def turns(segments: list[SegmentDoc]) -> list[Turn]:
-    out: list[Turn] = []
-    for segment in segments:
-        if out and out[-1].speaker == segment.speaker:
-            out[-1].segments.append(segment)
-        else:
-            out.append(Turn(segment.speaker, [segment]))
-    return out
+    return [Turn(run.speaker, run.items) for run in speaker_runs(segments, lambda segment: segment.speaker)]
 
 
 def sections(doc: TranscriptDoc) -> list[tuple[TopicDoc | None, list[Turn]]]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from transcripts.articles import ArticleContent
+from transcripts.editorial.articles import ArticleContent
 from transcripts.errors import InputError, NotFound
 from transcripts.store.schema import Article, Transcript
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from transcripts.search_syntax import Node, said_words, speaker_filter, to_fts5, to_tsquery
+from transcripts.editorial.search_syntax import Node, said_words, speaker_filter, to_fts5, to_tsquery
 
 FTS_MARKER = "_fts"
 RANK_WINDOW = 5000

@@ -13,12 +13,12 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from transcripts import asr, embed
-from transcripts.diarize import blend
 from transcripts.document import SegmentDoc, SpeakerDoc, TopicDoc, TranscriptDoc
 from transcripts.errors import NotFound
-from transcripts.media import MediaInfo
-from transcripts.speakers import EnrolledVoice, SpeakerProfile
+from transcripts.pipeline import asr, embed
+from transcripts.pipeline.diarize import blend
+from transcripts.pipeline.media import MediaInfo
+from transcripts.pipeline.speakers import EnrolledVoice, SpeakerProfile
 from transcripts.store.schema import Media, Person, Segment, Speaker, Topic, Transcript, Word
 
 

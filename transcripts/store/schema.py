@@ -186,7 +186,7 @@ class Segment(Base):
     start: Mapped[float] = mapped_column(Float)
     end: Mapped[float] = mapped_column(Float)
     text: Mapped[str] = mapped_column(Text)
-    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)  # float16 sentence vector (transcripts.embed)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)  # float16 sentence vector (transcripts.pipeline.embed)
 
     transcript: Mapped[Transcript] = relationship(back_populates="segments")
     speaker: Mapped[Speaker | None] = relationship()

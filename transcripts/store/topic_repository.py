@@ -13,8 +13,8 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from transcripts import asr, embed, topics
 from transcripts.errors import InvalidEdit, NotFound
+from transcripts.pipeline import asr, embed, topics
 from transcripts.store.repository import get_transcript
 from transcripts.store.schema import Segment, Topic
 

@@ -15,7 +15,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from transcripts.embed import DIMENSIONS
+from transcripts.pipeline.embed import DIMENSIONS
 from transcripts.store.schema import Segment
 
 LOAD_BATCH = 20_000

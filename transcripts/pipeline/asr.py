@@ -23,8 +23,8 @@ from faster_whisper import WhisperModel
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from transcripts.errors import ModelLoadError
-from transcripts.media import SAMPLE_RATE
-from transcripts.models import ResolvedModel
+from transcripts.pipeline.media import SAMPLE_RATE
+from transcripts.pipeline.models import ResolvedModel
 
 # A gap between words that holds at least this much speech is transcribed again.
 RECOVER_MIN_GAP_S = 1.5

@@ -7,9 +7,9 @@ from datetime import datetime
 import click
 
 from transcripts import timefmt
-from transcripts.cli_common import db_option, emit_json, json_option, since_option, with_store
+from transcripts.cli.common import db_option, emit_json, json_option, since_option, with_store
 from transcripts.config import load_settings
-from transcripts.embed import Embedder
+from transcripts.pipeline.embed import Embedder
 from transcripts.search import MODES, ArticleHit, Hit, Searcher
 from transcripts.store import article_repository
 from transcripts.store.db import Store

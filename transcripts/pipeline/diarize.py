@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from transcripts.asr import Segment, Word
-from transcripts.media import SAMPLE_RATE
+from transcripts.pipeline.asr import Segment, Word
+from transcripts.pipeline.media import SAMPLE_RATE
 
 # Over-split clusters of one voice are joined when their mean embeddings are at least this close. Measured
 # here: halves of one speaker's speech 0.87-0.98; different voices 0.58-0.64 (LibriSpeech), 0.75 (a phone

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from transcripts.cli_common import aware, db_option, emit_json, json_option, since_option, with_store
+from transcripts.cli.common import aware, db_option, emit_json, json_option, since_option, with_store
 from transcripts.export import FORMATS, ExportOptions
 from transcripts.export.files import safe_name, write_atomic
 from transcripts.store import repository

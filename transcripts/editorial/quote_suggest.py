@@ -8,13 +8,13 @@ means checking the audio first). Each quality scores 0–1; the sum ranks the pa
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from transcripts.document import SpeakerDoc, TranscriptDoc
-from transcripts.quotes import Passage, SpokenWord, spoken_words, tokens
+from transcripts.editorial.quotes import Passage, SpokenWord, spoken_words, tokens
+from transcripts.turns import speaker_runs
 
 MIN_WORDS, MAX_WORDS = 8, 60
 MAX_SENTENCES = 3
@@ -54,8 +54,8 @@ def _sentences(words: list[SpokenWord]) -> list[list[SpokenWord]]:
 
 def _turns(doc: TranscriptDoc, speakers: set[str]) -> list[list[SpokenWord]]:
     """Runs of consecutive words by one of `speakers` (labels)."""
-    runs = itertools.groupby(spoken_words(doc), key=lambda word: word.speaker.label if word.speaker else None)
-    return [list(words) for label, words in runs if label in speakers]
+    runs = speaker_runs(spoken_words(doc), lambda word: word.speaker.label if word.speaker else None)
+    return [run.items for run in runs if run.speaker in speakers]
 
 
 def _score(words: list[SpokenWord]) -> dict[str, float]:

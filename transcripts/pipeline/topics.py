@@ -28,9 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from transcripts.asr import Segment, joined_text
-from transcripts.diarize import cosine
-from transcripts.speakers import find_interviewer, is_question, profiles
+from transcripts.pipeline.asr import Segment, joined_text
+from transcripts.pipeline.diarize import cosine
+from transcripts.pipeline.speakers import find_interviewer, is_question, profiles
+from transcripts.turns import speaker_runs
 
 CONVERSATION_WINDOW_S = 30.0  # voices compared before and after a candidate change of conversation
 CONVERSATION_MIN_SPEECH_S = 4.0  # speech needed on each side to judge
@@ -104,15 +105,8 @@ def segment_topics(segments: Sequence[Segment], vectors: np.ndarray, language: s
 
 
 def _turns(segments: Sequence[Segment]) -> list[_Turn]:
-    turns: list[_Turn] = []
-    for index, segment in enumerate(segments):
-        speaker = segment.speaker or ""
-        if turns and turns[-1].speaker == speaker:
-            last = turns[-1]
-            turns[-1] = _Turn(last.first, index + 1, speaker, last.start, segment.end)
-        else:
-            turns.append(_Turn(index, index + 1, speaker, segment.start, segment.end))
-    return turns
+    return [_Turn(run.first, run.stop, run.speaker, run.items[0].start, run.items[-1].end)
+            for run in speaker_runs(segments, lambda segment: segment.speaker or "")]
 
 
 def _voices(turns: Sequence[_Turn], start: float, end: float) -> tuple[set[str], float]:

@@ -1,8 +1,4 @@
-"""The `transcripts` command: a thin shell over the Python API.
-
-Each command parses its flags, calls one core function and prints text or `--json`. Exit codes: 0 success,
-1 when any item failed, 2 for usage errors, 130 on Ctrl-C. Expected errors are one line on stderr.
-"""
+"""`transcripts ingest`: recordings in, stored transcripts out, with a progress bar on a terminal."""
 
 from __future__ import annotations
 
@@ -14,41 +10,10 @@ import click
 from tqdm import tqdm
 
 from transcripts import ingest as ingest_api
-from transcripts import timefmt
-from transcripts.cli_articles import article
-from transcripts.cli_common import TranscriptsGroup, db_option, emit_json, json_option, with_store
-from transcripts.cli_export import export
-from transcripts.cli_quotes import quote, quotes
-from transcripts.cli_search import search
-from transcripts.cli_speakers import speakers, voices_group
-from transcripts.cli_topics import topics
+from transcripts.cli.common import db_option, emit_json, json_option
 from transcripts.config import load_settings, read_vocabulary
-from transcripts.diarize import MAX_SPEAKERS, SpeakerHints
-from transcripts.export import txt
-from transcripts.store import repository
+from transcripts.pipeline.diarize import MAX_SPEAKERS, SpeakerHints
 from transcripts.store.db import Store
-
-
-@click.group(cls=TranscriptsGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="transcripts")
-def cli() -> None:
-    """Interview transcripts, made and kept on this machine.
-
-    \b
-    Start with:
-      transcripts ingest ~/junket/              # every recording in a folder
-      transcripts list
-      transcripts show 1
-      transcripts speakers rename 1 S2 "Sean Baker"
-      transcripts topics 1
-      transcripts export 1 --format md -o interview.md
-      transcripts export --all --format docx -o junket/
-      transcripts search "how did he choose the actors" --speaker Baker
-      transcripts quote 1 --text "we shot it in Texas City" --clip quote.m4a
-      transcripts article add story.html --link 1 && transcripts quotes check 1
-
-    Data lives in TRANSCRIPTS_HOME (see `transcripts config`); nothing leaves this machine.
-    """
 
 
 class TqdmProgress:
@@ -87,7 +52,7 @@ class TqdmProgress:
             self.bar.close()
 
 
-@cli.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--title", help="Title of the transcript (default: the file name). One file only.")
 @click.option("--language", metavar="CODE", help="Language code, e.g. en, fr (default: detected and stored).")
@@ -158,76 +123,3 @@ def ingest(paths: tuple[Path, ...], title: str | None, language: str | None, mod
                            f"{result.language}, {result.model})")
     if any(r.status == "failed" for r in results):
         sys.exit(1)
-
-
-@cli.command(name="list")
-@db_option
-@json_option
-@with_store
-def list_command(store: Store, as_json: bool) -> None:
-    """List stored transcripts."""
-    with store.session() as session:
-        rows = repository.list_transcripts(session)
-    if as_json:
-        emit_json([r.as_json() for r in rows])
-        return
-    for row in rows:
-        click.echo(f"{row.id:>5}  {timefmt.hms(row.duration)}  {row.language or '--':3} {row.model:8} "
-                   f"{row.created_at:%Y-%m-%d}  {row.title}")
-
-
-@cli.command()
-@click.argument("transcript_id", type=int)
-@db_option
-@json_option
-@with_store
-def show(store: Store, transcript_id: int, as_json: bool) -> None:
-    """Print a transcript: `[HH:MM:SS] Speaker: text` per line, under `## Topic` headings."""
-    with store.session() as session:
-        doc = repository.load_document(session, transcript_id)
-    if as_json:
-        emit_json(doc.as_json())
-        return
-    click.echo(f"# {doc.title}  ({timefmt.hms(doc.duration)}, {doc.language}, {doc.model})\n")
-    click.echo(txt.render(doc), nl=False)
-
-
-@cli.command()
-@click.argument("transcript_id", type=int)
-@db_option
-@json_option
-@with_store
-def delete(store: Store, transcript_id: int, as_json: bool) -> None:
-    """Delete a transcript (and its stored media copy when nothing else uses it)."""
-    ingest_api.delete(store, transcript_id)
-    if as_json:
-        emit_json({"id": transcript_id, "status": "deleted"})
-    else:
-        click.echo(f"deleted transcript {transcript_id}")
-
-
-@cli.command()
-@db_option
-@json_option
-def config(db: str | None, as_json: bool) -> None:
-    """Show the resolved settings and where each came from (flag, env, config file, default)."""
-    described = load_settings(db=db).describe()
-    if as_json:
-        emit_json(described)
-        return
-    for name, item in described.items():
-        click.echo(f"{name:13} {item['value']}  ({item['source']})")
-
-
-cli.add_command(speakers)
-cli.add_command(topics)
-cli.add_command(export)
-cli.add_command(voices_group, name="voices")
-cli.add_command(search)
-cli.add_command(article)
-cli.add_command(quote)
-cli.add_command(quotes)
-
-
-def main() -> None:
-    cli(prog_name="transcripts")

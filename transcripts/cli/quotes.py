@@ -9,13 +9,13 @@ from typing import Any
 import click
 
 from transcripts import timefmt
-from transcripts.cli_common import TranscriptsGroup, db_option, emit_json, json_option, parse_time, with_store
-from transcripts.clips import cut_clip
+from transcripts.cli.common import TranscriptsGroup, db_option, emit_json, json_option, parse_time, with_store
 from transcripts.document import SpeakerDoc, TranscriptDoc
+from transcripts.editorial.clips import cut_clip
+from transcripts.editorial.quote_check import QuoteCheck, check_article
+from transcripts.editorial.quote_suggest import suggest
+from transcripts.editorial.quotes import Passage, align, names_match, passage_between
 from transcripts.errors import InputError, NotFound
-from transcripts.quote_check import QuoteCheck, check_article
-from transcripts.quote_suggest import suggest
-from transcripts.quotes import Passage, align, names_match, passage_between
 from transcripts.store import article_repository, repository
 from transcripts.store.db import Store
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from transcripts import timefmt
-from transcripts.cli_common import (
+from transcripts.cli.common import (
     DefaultCommandGroup,
     db_option,
     emit_json,
@@ -15,8 +15,8 @@ from transcripts.cli_common import (
 )
 from transcripts.config import load_settings
 from transcripts.document import TopicDoc
-from transcripts.embed import Embedder
 from transcripts.ingest import rebuild_topics
+from transcripts.pipeline.embed import Embedder
 from transcripts.store import repository, topic_repository
 from transcripts.store.db import Store
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from transcripts.asr import Word, joined_text
 from transcripts.document import SpeakerDoc, TranscriptDoc
+from transcripts.pipeline.asr import Word, joined_text
 
 FOUND_SIMILARITY = 0.6  # share of the quote's words found in order; below this the quote was not said
 EDGE_SLACK = 4  # words on each side of the rough match that the word alignment may take or leave

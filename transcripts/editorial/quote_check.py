@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from transcripts.document import TranscriptDoc
-from transcripts.quotations import Quotation, find_quotations
-from transcripts.quotes import Alignment, best_alignment, names_match
+from transcripts.editorial.quotations import Quotation, find_quotations
+from transcripts.editorial.quotes import Alignment, best_alignment, names_match
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from transcripts.asr import Segment
-from transcripts.diarize import ENROLLED_MATCH, blend, cosine, renumber
+from transcripts.pipeline.asr import Segment
+from transcripts.pipeline.diarize import ENROLLED_MATCH, blend, cosine, renumber
+from transcripts.turns import speaker_runs
 
 _QUESTION_START = re.compile(
     r"^(what|why|how|when|where|who|whom|whose|which|do|does|did|can|could|would|will|is|are|was|were|"
@@ -52,18 +53,18 @@ def profiles(segments: Sequence[Segment], voiceprints: dict[str, np.ndarray]) ->
     """Talk time, turns (runs of segments) and questions of every speaker, in order of first appearance."""
     found: dict[str, SpeakerProfile] = {}
     previous: str | None = None
-    for segment in segments:
-        label = segment.speaker or "S1"
-        profile = found.setdefault(label, SpeakerProfile(label, first_start=segment.start,
+    for run in speaker_runs(segments, lambda segment: segment.speaker or "S1"):
+        label = run.speaker
+        profile = found.setdefault(label, SpeakerProfile(label, first_start=run.items[0].start,
                                                          voiceprint=voiceprints.get(label)))
-        profile.talk_time += segment.end - segment.start
-        if label != previous:
-            profile.turns += 1
-            if previous is not None:
-                profile.transitions += 1
-                found[previous].transitions += 1
-        sentences = re.split(r"(?<=[.?!])\s+", segment.text)
-        profile.questions += sum(is_question(sentence) for sentence in sentences if sentence)
+        profile.turns += 1
+        if previous is not None:
+            profile.transitions += 1
+            found[previous].transitions += 1
+        for segment in run.items:
+            profile.talk_time += segment.end - segment.start
+            sentences = re.split(r"(?<=[.?!])\s+", segment.text)
+            profile.questions += sum(is_question(sentence) for sentence in sentences if sentence)
         previous = label
     for profile in found.values():
         profile.talk_time = round(profile.talk_time, 3)

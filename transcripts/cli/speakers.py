@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from transcripts import timefmt, voices
-from transcripts.cli_common import (
+from transcripts.cli.common import (
     DefaultCommandGroup,
     TranscriptsGroup,
     db_option,

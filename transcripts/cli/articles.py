@@ -6,8 +6,8 @@ from typing import Any
 
 import click
 
-from transcripts.articles import read_article
-from transcripts.cli_common import DefaultCommandGroup, db_option, emit_json, json_option, with_store
+from transcripts.cli.common import DefaultCommandGroup, db_option, emit_json, json_option, with_store
+from transcripts.editorial.articles import read_article
 from transcripts.store import article_repository
 from transcripts.store.db import Store
 from transcripts.store.schema import Article

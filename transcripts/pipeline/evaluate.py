@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from transcripts.diarize import Turn
+from transcripts.pipeline.diarize import Turn
 
 JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
             "ask what you can do for your country.")
@@ -23,7 +23,7 @@ JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for yo
 def recordings_dir() -> Path:
     """The real recordings: TRANSCRIPTS_TEST_DATA, else `../shared/data` beside the checkout."""
     env = os.environ.get("TRANSCRIPTS_TEST_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 def normalise(text: str) -> str:
@@ -79,7 +79,7 @@ def join_recordings(data_dir: Path, names: Sequence[str], target: Path, gap_s: f
     from pydub import AudioSegment
     from pydub.silence import detect_nonsilent
 
-    from transcripts import media
+    from transcripts.pipeline import media
 
     joined = AudioSegment.silent(0, frame_rate=media.SAMPLE_RATE)
     spans: list[tuple[float, float]] = []
