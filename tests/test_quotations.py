@@ -185,8 +185,9 @@ def test_a_quote_reopened_in_the_next_paragraph_is_one_quotation() -> None:
 
 
 def test_as_json_is_the_plain_fields() -> None:
-    assert Quotation("It felt like home.", "Baker", "inline", 2).as_json() == {
-        "text": "It felt like home.", "attributed_to": "Baker", "kind": "inline", "paragraph": 2}
+    assert Quotation("It felt like home.", "Baker", "inline", 2, ((40, 58),)).as_json() == {
+        "text": "It felt like home.", "attributed_to": "Baker", "kind": "inline", "paragraph": 2,
+        "spans": [[40, 58]]}
 
 
 ARTICLE = """Interview: Director Maya Lind on Making ‘Salt Flats’

@@ -12,7 +12,7 @@ from transcripts import timefmt
 from transcripts.cli.common import TranscriptsGroup, db_option, emit_json, json_option, parse_time, with_store
 from transcripts.document import SpeakerDoc, TranscriptDoc
 from transcripts.editorial.clips import cut_clip
-from transcripts.editorial.quote_check import QuoteCheck, check_article
+from transcripts.editorial.quote_check import check_quotations
 from transcripts.editorial.quote_suggest import suggest
 from transcripts.editorial.quotes import Passage, align, names_match, passage_between
 from transcripts.errors import InputError, NotFound
@@ -21,7 +21,14 @@ from transcripts.store.db import Store
 
 
 def _difference_text(difference: dict[str, Any]) -> str:
-    return f"quoted {difference['quoted'] or '(nothing)'!r}, said {difference['said'] or '(nothing)'!r}"
+    text = f"quoted {difference['quoted'] or '(nothing)'!r}, said {difference['said'] or '(nothing)'!r}"
+    if difference.get("confidence") is not None:
+        text += f" (ASR confidence {difference['confidence']:.2f})"
+    return text + (f"\n      hear it: {difference['listen']}" if difference.get("listen") else "")
+
+
+def _equivalent_text(equivalent: dict[str, Any]) -> str:
+    return f"same words, another form: quoted {equivalent['quoted']!r}, said {equivalent['said']!r}"
 
 
 def _show_passage(passage: Passage, extra: dict[str, Any], as_json: bool) -> None:
@@ -34,6 +41,8 @@ def _show_passage(passage: Passage, extra: dict[str, Any], as_json: bool) -> Non
         click.echo(f"note: the passage has more than one voice ({', '.join(passage.speakers)})", err=True)
     for difference in extra.get("diff", []):
         click.echo(f"  {_difference_text(difference)}")
+    for equivalent in extra.get("equivalent", []):
+        click.echo(f"  {_equivalent_text(equivalent)}")
     if extra.get("clip"):
         click.echo(f"clip: {extra['clip']}")
 
@@ -53,6 +62,9 @@ def quote(store: Store, transcript_id: int, start: float | None, end: float | No
           clip: Path | None, as_json: bool) -> None:
     """The exact words said, with speaker, times and an attribution line (and the clip with --clip).
 
+    With --text, a wording of fewer than five words is found only where said word for word; contractions,
+    numbers, OK/okay and British spellings written either way count as the same words.
+
     \b
       transcripts quote 3 --start 12:03.4 --end 12:41
       transcripts quote 3 --text "we shot it in Texas City" --clip baker.m4a
@@ -69,7 +81,8 @@ def quote(store: Store, transcript_id: int, start: float | None, end: float | No
             raise InputError(f"transcript {transcript_id}: nothing like {wording!r} was said")
         passage = alignment.passage
         extra = {"status": alignment.status, "similarity": round(alignment.similarity, 3),
-                 "diff": [d.as_json() for d in alignment.differences]}
+                 "diff": [d.as_json() for d in alignment.differences],
+                 "equivalent": [e.as_json() for e in alignment.equivalents]}
     else:
         assert start is not None and end is not None
         if end <= start:
@@ -128,32 +141,40 @@ def suggest_command(store: Store, transcript_id: int, speaker: str | None, limit
                    f"(score {suggestion.score:.2f})\n    “{p.text}”")
 
 
-_MARKS = {"exact": "ok", "altered": "ALTERED", "not_found": "NOT FOUND"}
+_MARKS = {"exact": "ok", "altered": "ALTERED", "not_found": "NOT FOUND", "set_aside": "set aside"}
 
 
-def _check_text(check: QuoteCheck) -> str:
-    data = check.as_json()
-    lines = [f"[{_MARKS[check.status]}] “{data['quote']}”"]
+def _check_text(data: dict[str, Any]) -> str:
+    lines = [f"[{_MARKS[data['status']]}] “{data['quote']}”"]
     if data["start"] is not None:
         lines.append(f"    said by {data['speaker'] or 'unknown'} at {timefmt.hms(data['start'])} "
                      f"(transcript {data['transcript_id']})")
-    if check.speaker_match is False:
+    if data["speaker_match"] is False:
         lines.append(f"    ATTRIBUTION: the article gives it to {data['attributed_to']}")
     lines.extend(f"    {_difference_text(difference)}" for difference in data["diff"])
+    lines.extend(f"    {_equivalent_text(equivalent)}" for equivalent in data["equivalent"])
     return "\n".join(lines)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
 
 
 @quotes.command(name="check")
 @click.argument("article_id", type=int)
 @click.option("--strict", is_flag=True, help="Exit 1 unless every quote is exact and rightly attributed.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list the scare quotes and titles set aside.")
 @db_option
 @json_option
 @with_store
-def check_command(store: Store, article_id: int, strict: bool, as_json: bool) -> None:
+def check_command(store: Store, article_id: int, strict: bool, verbose: bool, as_json: bool) -> None:
     """Check every quotation in an article against the transcripts it is linked to.
 
-    Each quote is exact, altered (with the words that differ and what was said) or not_found, with the
-    transcript, speaker and times; the name the article gives is checked against who said it.
+    Each quote is exact, altered (with the words that differ, what was said, the ASR's confidence and the
+    command to hear it) or not_found, with the transcript, speaker and times; the name the article gives is
+    checked against who said it. Every attributed quotation is checked however short; short unattributed
+    ones are scare quotes or titles, counted and (with --verbose) listed.
     """
     with store.session() as session:
         article = article_repository.get_article(session, article_id)
@@ -162,13 +183,15 @@ def check_command(store: Store, article_id: int, strict: bool, as_json: bool) ->
     if not docs:
         raise NotFound(f"article {article_id} is linked to no transcript: `transcripts article link "
                        f"{article_id} TRANSCRIPT_ID` first")
-    checks = check_article(body, docs)
+    found = check_quotations(body, docs)
+    report = found.as_json(set_aside=verbose)
     if as_json:
-        emit_json([c.as_json() for c in checks])
+        emit_json(report)
     else:
-        if not checks:
-            click.echo(f"article {article_id} has no quotations", err=True)
-        for check in checks:
-            click.echo(_check_text(check))
-    if strict and any(c.status != "exact" or c.speaker_match is False for c in checks):
+        for data in report:
+            click.echo(_check_text(data))
+    aside = _plural(len(found.set_aside), "scare quote or title", "scare quotes or titles")
+    click.echo(f"article {article_id}: {_plural(len(found.checks), 'quotation', 'quotations')} checked, "
+               f"{aside} set aside{'' if verbose or not found.set_aside else ' (--verbose lists them)'}", err=True)
+    if strict and any(c.status != "exact" or c.speaker_match is False for c in found.checks):
         sys.exit(1)

@@ -5,6 +5,10 @@ Articles quote people three ways: quote marks in running prose ("inline"), "> " 
 so this module only finds the words and the name *as the article gives it*; it never guesses a speaker
 the article does not name. The standard library's `re` is enough: these are journalistic conventions, not
 grammar, and a parser would add a dependency without knowing the conventions any better.
+
+Short unattributed quotations ("a blast", "Red Rocket") are scare quotes or titles, not speech: they are
+set aside, but returned, so that a check can say how many it did not check. Every quotation keeps where its
+words stand in the body (character offsets), the parts of a quote split by "she said" each on their own.
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _WORD = rf"(?:[{_UPPER}]\.)+|[{_UPPER}][^\W\d_]*(?:['’-][^\W\d_]+)*"  # "J.", "Baker", "O’Brien", "Jean-Luc"
@@ -47,6 +51,7 @@ BEFORE = re.compile(rf"(?:\b{_subject('a')} {VERB}{_OBJECT}|(?i:according to) {_
 LEAD_IN = re.compile(rf"(?:\b{_subject('a')} {VERB}{_OBJECT}|{_INVERTED_VERB} {_subject('b')}) ?:$")
 # What may follow the attribution between the two parts of one split quote: “…,” Baker said, smiling. “…”
 SPLIT_TAIL = re.compile(r"[^.!?“”\"]*[.,:;]? *")
+COLON_INTRO = re.compile(r": ?$")  # "The answer was simple: “No.”": attributed, though to no one named
 QUOTE = re.compile(r"“(?P<curly>[^“”]*)”|\"(?P<straight>[^\"]*)\"")
 OPENERS = "“\""
 QA_PREFIX = re.compile(rf"(?P<who>Q|A|{_NAME3}) ?: (?P<text>.+)")
@@ -57,6 +62,9 @@ BLOCK_MARK = re.compile(r"^> ?")
 _QA_NEAR = 3  # paragraphs from one speaker label to the next, at most, for labels that only a Q&A confirms
 
 
+Span = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class Quotation:
     """Words an article puts in someone's mouth, and whom it names as saying them."""
@@ -65,9 +73,58 @@ class Quotation:
     attributed_to: str | None
     kind: str  # "inline", "block" or "qa"
     paragraph: int
+    spans: tuple[Span, ...] = ()  # [start, end) of each part's words in the body, quote marks left out
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"text": self.text, "attributed_to": self.attributed_to, "kind": self.kind,
+                "paragraph": self.paragraph, "spans": [list(span) for span in self.spans]}
+
+
+@dataclass(frozen=True)
+class Quotations:
+    """An article's quotations, and the short unattributed ones set aside as scare quotes or titles."""
+
+    quotations: list[Quotation]
+    set_aside: list[Quotation]
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """Text as the rules read it, with each character's offset in the article body, for the spans."""
+
+    text: str
+    at: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str, offset: int) -> _Placed:
+        return cls(text, tuple(range(offset, offset + len(text))))
+
+    def __getitem__(self, key: slice) -> _Placed:
+        return _Placed(self.text[key], self.at[key])
+
+    def __add__(self, other: _Placed) -> _Placed:
+        return _Placed(self.text + other.text, self.at + other.at)
+
+    def strip(self) -> _Placed:
+        start = len(self.text) - len(self.text.lstrip())
+        return self[start:start + len(self.text.strip())]
+
+    def flat(self) -> _Placed:
+        """Runs of whitespace as one space, none at the ends: how paragraphs are matched."""
+        text: list[str] = []
+        at: list[int] = []
+        for word in re.finditer(r"\S+", self.text):
+            if at:
+                text.append(" ")
+                at.append(self.at[word.start()])
+            text.append(word.group())
+            at.extend(self.at[word.start():word.end()])
+        return _Placed("".join(text), tuple(at))
+
+    def span(self, start: int = 0, end: int | None = None) -> Span | None:
+        """Where text[start:end], without its outer whitespace, stands in the body; None when empty."""
+        part = self[start:end].strip()
+        return (part.at[0], part.at[-1] + 1) if part.text else None
 
 
 @dataclass(frozen=True)
@@ -157,64 +214,106 @@ def _split_attribution(chunk: str, spans: list[re.Match[str]], k: int, speakers:
     return None if _after(following, speakers)[0] is not None else who
 
 
-def _inline(chunk: str, speakers: _Speakers, min_words: int) -> Iterator[tuple[int, str, str | None]]:
-    """(offset, text, speaker) for each quotation in a run of prose; short ones are scare quotes or titles."""
-    spans = list(QUOTE.finditer(chunk))
+class _Found(NamedTuple):
+    offset: int  # in the chunk
+    text: str
+    who: str | None
+    spans: tuple[Span, ...]
+
+
+def _attribution(text: str, quotes: list[list[re.Match[str]]], g: int, speakers: _Speakers) -> str | None:
+    """The attribution of quote g among `quotes` ("" for a pronoun or a colon; None for none): after it
+    up to the next quote, else before it back to the previous one."""
+    parts = quotes[g]
+    after_end = quotes[g + 1][0].start() if g + 1 < len(quotes) else len(text)
+    who = _after(text[parts[-1].end():after_end], speakers)[0]
+    if who is None:
+        before = text[quotes[g - 1][-1].end() if g else 0:parts[0].start()]
+        who = _before(before, speakers)
+        if who is None and COLON_INTRO.search(before):
+            who = ""
+    return who
+
+
+def _inline(chunk: _Placed, breaks: list[int], speakers: _Speakers,
+            min_words: int) -> tuple[list[_Found], list[_Found]]:
+    """The quotations in a run of prose, and those set aside: shorter than `min_words` with no attribution.
+
+    `breaks` are where the chunk's later paragraphs start: a quote running over them has a span in each.
+    Attributions are read twice: once among all quotes, to know which are scare quotes, then among the
+    quotations kept, so that a scare quote between a name and its quote does not cut the attribution off.
+    """
+    text = chunk.text
+    spans = list(QUOTE.finditer(text))
     groups: list[tuple[list[re.Match[str]], str | None]] = []
     for k, span in enumerate(spans):
-        who = _split_attribution(chunk, spans, k, speakers) if k else None
+        who = _split_attribution(text, spans, k, speakers) if k else None
         if who is not None:
             groups[-1] = (groups[-1][0] + [span], who)
         else:
             groups.append(([span], None))
-    kept = [(parts, who, _join([" ".join((p["curly"] or p["straight"] or "").split()) for p in parts]))
-            for parts, who in groups]
-    kept = [group for group in kept if len(group[2].split()) >= min_words]
-    for g, (parts, who, text) in enumerate(kept):
-        if who is None:
-            after_end = kept[g + 1][0][0].start() if g + 1 < len(kept) else len(chunk)
-            who = _after(chunk[parts[-1].end():after_end], speakers)[0]
-        if who is None:
-            who = _before(chunk[kept[g - 1][0][-1].end() if g else 0:parts[0].start()], speakers)
-        yield parts[0].start(), text, speakers.clean(who)
+    words = [_join([" ".join((p["curly"] or p["straight"] or "").split()) for p in parts]) for parts, _ in groups]
+    quotes = [parts for parts, _ in groups]
+    kept = [k for k, (_, split_who) in enumerate(groups)
+            if len(words[k].split()) >= min_words or split_who is not None
+            or _attribution(text, quotes, k, speakers) is not None]
+
+    def found(k: int, who: str | None) -> _Found:
+        places = []
+        for part in groups[k][0]:
+            group = "curly" if part["curly"] is not None else "straight"
+            cuts = [part.start(group), *(at for at in breaks if part.start(group) < at < part.end(group)),
+                    part.end(group)]
+            places += [chunk.span(start, end) for start, end in itertools.pairwise(cuts)]
+        return _Found(groups[k][0][0].start(), words[k], who, tuple(place for place in places if place))
+
+    chosen = [quotes[k] for k in kept]
+    checked = [found(k, speakers.clean(groups[k][1] if groups[k][1] is not None else
+                                       _attribution(text, chosen, n, speakers)))
+               for n, k in enumerate(kept)]
+    return checked, [found(k, None) for k in range(len(groups)) if k not in kept]
 
 
 def _open_at_end(text: str) -> bool:
     return text.rfind("“") > text.rfind("”") or text.count('"') % 2 == 1
 
 
-def _chunks(flat: list[str], skip: set[int]) -> Iterator[tuple[str, list[tuple[int, int]]]]:
+def _chunks(flat: list[_Placed], skip: set[int]) -> Iterator[tuple[_Placed, list[tuple[int, int]]]]:
     """Prose paragraphs, joined where a quote runs on: one leaves it open, the next reopens it.
 
     Yields the text and, for each paragraph in it, (offset in the text, paragraph index).
     """
-    chunk, starts = "", list[tuple[int, int]]()
-    for i, text in enumerate(flat):
-        if starts and (i in skip or not (_open_at_end(chunk) and text[:1] in OPENERS)):
+    chunk, starts = _Placed("", ()), list[tuple[int, int]]()
+    for i, placed in enumerate(flat):
+        text = placed.text
+        if starts and (i in skip or not (_open_at_end(chunk.text) and text[:1] in OPENERS)):
             yield chunk, starts
-            chunk, starts = "", []
+            chunk, starts = _Placed("", ()), []
         if i in skip:
             continue
         if starts:
-            starts.append((len(chunk) + 1, i))
-            chunk += " " + text[1:]
+            starts.append((len(chunk.text) + 1, i))
+            chunk = chunk + _Placed(" ", placed.at[:1]) + placed[1:]
         else:
-            chunk, starts = text, [(0, i)]
+            chunk, starts = placed, [(0, i)]
     if starts:
         yield chunk, starts
 
 
-def _speaker_prefix(text: str) -> tuple[str, str] | None:
-    """("Sean Baker", "Well, …") for a paragraph opening with a speaker label, as Q&A transcripts print them."""
+def _speaker_prefix(text: str) -> tuple[str, str, int] | None:
+    """("Sean Baker", "Well, …", where "Well" starts) for a paragraph opening with a speaker label, as Q&A
+    transcripts print them."""
     match = QA_PREFIX.fullmatch(text)
-    return None if not match or match["who"].split()[0] in _NOT_NAMES else (match["who"], match["text"])
+    if not match or match["who"].split()[0] in _NOT_NAMES:
+        return None
+    return match["who"], match["text"], match.start("text")
 
 
 def _wholly_quoted(text: str) -> bool:
     return text[:1] in OPENERS and text[-1:] in "”\"" and not re.search(r"[“”\"]", text[1:-1])
 
 
-def _qa(flat: list[str], blocks: set[int], speakers: _Speakers) -> tuple[list[Quotation], set[int]]:
+def _qa(placed: list[_Placed], blocks: set[int], speakers: _Speakers) -> tuple[list[Quotation], set[int]]:
     """The Q&A paragraphs, and every paragraph they took: unlabelled ones between two labels are a run-on answer.
 
     Another label within _QA_NEAR paragraphs makes a Q&A; a lone "Word: …" paragraph is one only when labelled
@@ -222,10 +321,11 @@ def _qa(flat: list[str], blocks: set[int], speakers: _Speakers) -> tuple[list[Qu
     "Interview: …" are not transcripts. Unlabelled paragraphs after the last label are the article resuming,
     since nothing marks them as the answer.
     """
+    flat = [p.text for p in placed]
     prefixed = {i: label for i, text in enumerate(flat) if (label := _speaker_prefix(text))}
 
     def labelled(i: int) -> bool:
-        who, text = prefixed[i]
+        who, text, _ = prefixed[i]
         if (who in ("Q", "A") or who in speakers.forms) and not _wholly_quoted(text):
             return True
         near = [j for j in prefixed if j != i and abs(j - i) <= _QA_NEAR]
@@ -243,47 +343,86 @@ def _qa(flat: list[str], blocks: set[int], speakers: _Speakers) -> tuple[list[Qu
             roles.setdefault(match["role"][0].upper(), speakers.clean(match["name"]))
     found = []
     for i, run in runs.items():
-        who, text = prefixed[i]
+        who, text, start = prefixed[i]
         text = " ".join([text, *(flat[j] for j in run[1:])])
-        found.append(Quotation(text, roles.get(who) if who in ("Q", "A") else who, "qa", i))
+        spans = [placed[i].span(start), *(placed[j].span() for j in run[1:])]
+        found.append(Quotation(text, roles.get(who) if who in ("Q", "A") else who, "qa", i,
+                               tuple(span for span in spans if span)))
     return found, used
 
 
-def _block(lines: list[str], lead_in: str) -> tuple[str, str | None]:
-    """A "> " paragraph's words, without wrapping quote marks, and its speaker: a "— NAME" line or lead-in."""
-    lines = [BLOCK_MARK.sub("", line).strip() for line in lines]
+def _block(lines: list[_Placed], lead_in: str) -> tuple[str, str | None, tuple[Span, ...]]:
+    """A "> " paragraph's words, without wrapping quote marks, its speaker (a "— NAME" line or the lead-in),
+    and where each line's words stand in the body."""
+    lines = [line[mark.end() if (mark := BLOCK_MARK.match(line.text)) else 0:].strip() for line in lines]
     who = None
-    if signed := SIGNATURE.fullmatch(lines[-1]):
+    if signed := SIGNATURE.fullmatch(lines[-1].text):
         who, lines = signed["name"], lines[:-1]
     elif found := LEAD_IN.search(lead_in):
         who = _name(found)
-    text = " ".join(" ".join(lines).split())
-    return (text[1:-1].strip() if _wholly_quoted(text) else text), who
+    lines = [line for line in lines if line.text]
+    text = " ".join(" ".join(line.text for line in lines).split())
+    if text and _wholly_quoted(text):
+        text = text[1:-1].strip()
+        lines[0] = lines[0][1:]
+        lines[-1] = lines[-1][:-1]  # the same line, in a one-line block: it loses both marks
+    return text, who, tuple(span for line in lines if (span := line.span()))
 
 
-def find_quotations(body: str, *, min_words: int = 4, names: Sequence[str] = ()) -> list[Quotation]:
-    """Every quotation in `body` (paragraphs split by blank lines), in reading order.
+def _paragraphs(body: str) -> list[_Placed]:
+    """The body's paragraphs (split by blank lines), each with its offsets in the body."""
+    core = body.strip()
+    offset = len(body) - len(body.lstrip())
+    found, start = [], 0
+    for gap in [*re.finditer(r"\n\s*\n", core), None]:
+        end = gap.start() if gap else len(core)
+        found.append(_Placed.of(core[start:end], offset + start).strip())
+        start = gap.end() if gap else end
+    return found
+
+
+def _lines(paragraph: _Placed) -> list[_Placed]:
+    lines, start = [], 0
+    for line in paragraph.text.splitlines(keepends=True):
+        lines.append(paragraph[start:start + len(line.rstrip("\r\n"))])
+        start += len(line)
+    return lines
+
+
+def read_quotations(body: str, *, min_words: int = 4, names: Sequence[str] = ()) -> Quotations:
+    """Every quotation in `body` (paragraphs split by blank lines), in reading order, and the scare quotes.
 
     `names` are the transcript's speakers: their first or last names then count as the speaker in any
     construction within the quote's own sentence ("Baker, laughing, said “…”"). Block and Q&A paragraphs are
-    whole quotations, kept however short; `min_words` only screens out inline scare quotes and titles.
-    Words keep their printed punctuation, except where an attribution splits a quote: the parts are joined
-    with one space, and the first part's trailing comma becomes "." before a capital and is dropped otherwise.
+    whole quotations, kept however short, and so is any quotation with an attribution (a speech verb, with a
+    name or a pronoun, or a colon introducing it); unattributed inline quotations of fewer than `min_words`
+    words are set aside as scare quotes and titles. Words keep their printed punctuation, except where an
+    attribution splits a quote: the parts are joined with one space, and the first part's trailing comma
+    becomes "." before a capital and is dropped otherwise.
     """
-    raw = [p.strip() for p in re.split(r"\n\s*\n", body.strip())]
-    flat = [" ".join(p.split()) for p in raw]
+    raw = _paragraphs(body)
+    placed = [p.flat() for p in raw]
+    flat = [p.text for p in placed]
     speakers = _Speakers.of(names)
-    blocks = {i for i, p in enumerate(raw) if p and all(line.startswith(">") for line in p.splitlines())}
-    found, used = _qa(flat, blocks, speakers)
+    blocks = {i for i, p in enumerate(raw) if p.text and all(line.startswith(">") for line in p.text.splitlines())}
+    found, used = _qa(placed, blocks, speakers)
     for i in sorted(blocks):
         lead = next((j for j in range(i - 1, -1, -1) if j not in blocks), None)
-        text, who = _block(raw[i].splitlines(), "" if lead is None else flat[lead])
+        text, who, spans = _block(_lines(raw[i]), "" if lead is None else flat[lead])
         if text:
-            found.append(Quotation(text, speakers.clean(who), "block", i))
+            found.append(Quotation(text, speakers.clean(who), "block", i, spans))
         elif found and (found[-1].kind, found[-1].paragraph) == ("block", i - 1):  # a lone "> — NAME" signs it
             found[-1] = replace(found[-1], attributed_to=speakers.clean(who))
-    for chunk, starts in _chunks(flat, used | blocks):
-        for offset, text, who in _inline(chunk, speakers, min_words):
-            paragraph = max(index for start, index in starts if start <= offset)
-            found.append(Quotation(text, who, "inline", paragraph))
-    return sorted(found, key=lambda q: q.paragraph)
+    set_aside: list[Quotation] = []
+    for chunk, starts in _chunks(placed, used | blocks):
+        checked, skipped = _inline(chunk, [start for start, _ in starts[1:]], speakers, min_words)
+        for quotes, kept in ((found, checked), (set_aside, skipped)):
+            for item in kept:
+                paragraph = max(index for start, index in starts if start <= item.offset)
+                quotes.append(Quotation(item.text, item.who, "inline", paragraph, item.spans))
+    return Quotations(sorted(found, key=lambda q: q.paragraph), set_aside)
+
+
+def find_quotations(body: str, *, min_words: int = 4, names: Sequence[str] = ()) -> list[Quotation]:
+    """The quotations of `read_quotations`, without the scare quotes set aside."""
+    return read_quotations(body, min_words=min_words, names=names).quotations

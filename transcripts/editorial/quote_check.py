@@ -1,9 +1,10 @@
 """Check an article's quotations against what was recorded: said as printed, altered, or not said at all,
 and said by the person the article names.
 
-Each quotation the article holds (`quotations.find_quotations`) is aligned against every linked
-transcript's words (`quotes.best_alignment`); the speaker who said the aligned words is compared with the
-name the article gives.
+Each quotation the article holds (`quotations.read_quotations`) is aligned against every linked
+transcript's words (`quotes.best_alignment`, which prefers the named person's occurrence of a quote said
+more than once); the speaker who said the aligned words is compared with the name the article gives.
+Scare quotes and titles set aside by `read_quotations` are counted, not checked.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from transcripts.document import TranscriptDoc
-from transcripts.editorial.quotations import Quotation, find_quotations
-from transcripts.editorial.quotes import Alignment, best_alignment, names_match
+from transcripts.editorial.quotations import Quotation, read_quotations
+from transcripts.editorial.quotes import Alignment, Spoken, best_alignment, names_match
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,33 @@ class QuoteCheck:
             "speaker_match": self.speaker_match,
             "said": passage.text if passage else None,
             "diff": [d.as_json() for d in found.differences] if found else [],
+            "equivalent": [e.as_json() for e in found.equivalents] if found else [],
+            "spans": [list(span) for span in self.quotation.spans],
         }
+
+
+@dataclass(frozen=True)
+class ArticleCheck:
+    """The checks of an article's quotations, and the scare quotes and titles left unchecked."""
+
+    checks: list[QuoteCheck]
+    set_aside: list[Quotation]
+
+    def as_json(self, set_aside: bool = False) -> list[dict[str, Any]]:
+        """The checks; with `set_aside`, the scare quotes after them too, with the status "set_aside"."""
+        unchecked = [QuoteCheck(q, None).as_json() | {"status": "set_aside"} for q in self.set_aside]
+        return [c.as_json() for c in self.checks] + (unchecked if set_aside else [])
+
+
+def check_quotations(body: str, transcripts: list[TranscriptDoc]) -> ArticleCheck:
+    """One check per quotation in `body`, in the article's order, and what was set aside."""
+    names = sorted({s.name for doc in transcripts for s in doc.speakers if s.name})
+    spoken = [Spoken.of(doc) for doc in transcripts]
+    found = read_quotations(body, names=names)
+    checks = [QuoteCheck(q, best_alignment(spoken, q.text, q.attributed_to)) for q in found.quotations]
+    return ArticleCheck(checks, found.set_aside)
 
 
 def check_article(body: str, transcripts: list[TranscriptDoc]) -> list[QuoteCheck]:
     """One check per quotation in `body`, in the article's order."""
-    names = sorted({s.name for doc in transcripts for s in doc.speakers if s.name})
-    return [QuoteCheck(quotation, best_alignment(transcripts, quotation.text))
-            for quotation in find_quotations(body, names=names)]
+    return check_quotations(body, transcripts).checks

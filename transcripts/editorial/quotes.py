@@ -8,25 +8,25 @@ word that differs. Both read the words with their timestamps, so every quote com
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from transcripts.document import SpeakerDoc, TranscriptDoc
+from transcripts.editorial.normalise import Term, Token, terms, tokenize
 from transcripts.pipeline.asr import Word, joined_text
 
 FOUND_SIMILARITY = 0.6  # share of the quote's words found in order; below this the quote was not said
+EXACT_BELOW = 5  # a quote of fewer words counts only where said word for word (after normalisation)
 EDGE_SLACK = 4  # words on each side of the rough match that the word alignment may take or leave
-_TOKEN = re.compile(r"[\w']+")
 
 
 def tokens(text: str) -> list[str]:
-    """Words as compared: lower case, curly apostrophes straightened, punctuation gone."""
-    return _TOKEN.findall(text.lower().replace("’", "'").replace("‘", "'"))
+    """Words as printed, for counting and names: lower case, apostrophes straightened, punctuation gone."""
+    return [token.text for token in tokenize(text)]
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,11 @@ def passage_between(doc: TranscriptDoc, start: float, end: float) -> Passage | N
     return Passage(doc, chosen) if chosen else None
 
 
+def listen_command(transcript_id: int, start: float, end: float) -> str:
+    """The command that plays (and with --clip cuts) a moment of a transcript."""
+    return f"transcripts quote {transcript_id} --start {start:.2f} --end {end:.2f}"
+
+
 @dataclass(frozen=True)
 class Difference:
     quoted: str  # the article's words ("" where it left words out)
@@ -102,10 +107,23 @@ class Difference:
     start: float | None
     end: float | None
     confidence: float | None  # the ASR's lowest word probability over `said`: low means maybe an ASR slip
+    listen: str | None = None  # the command to hear it, a word either side included
 
     def as_json(self) -> dict[str, Any]:
         return {"quoted": self.quoted, "said": self.said, "start": self.start, "end": self.end,
-                "confidence": None if self.confidence is None else round(self.confidence, 3)}
+                "confidence": None if self.confidence is None else round(self.confidence, 3),
+                "listen": self.listen}
+
+
+@dataclass(frozen=True)
+class Equivalence:
+    """Words printed in another form of what was said: "there's" for "there is", "10%" for "ten percent"."""
+
+    quoted: str  # as the article prints them
+    said: str  # as the transcript writes them
+
+    def as_json(self) -> dict[str, Any]:
+        return {"quoted": self.quoted, "said": self.said}
 
 
 @dataclass(frozen=True)
@@ -113,6 +131,7 @@ class Alignment:
     passage: Passage
     similarity: float  # share of the quote's words found, in order
     differences: list[Difference]
+    equivalents: list[Equivalence] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -121,30 +140,106 @@ class Alignment:
         return "exact" if not self.differences else "altered"
 
 
-def align(doc: TranscriptDoc, quote: str) -> Alignment | None:
-    """The stretch of `doc` that best matches `quote`, with the word differences; None if nothing is close."""
-    quoted = tokens(quote)
-    words = spoken_words(doc)
-    # One entry per token, as in the quote ("well-known" and "1,000" are two tokens each on both sides),
-    # with the word each came from, for its times.
-    pairs = [(token, index) for index, w in enumerate(words) for token in tokens(w.word.text)]
-    if not quoted or not pairs:
-        return None
-    said, owner = [token for token, _ in pairs], [index for _, index in pairs]
+@dataclass(frozen=True)
+class Spoken:
+    """A transcript's words as compared (`normalise.terms`), each term with the words it came from."""
+
+    doc: TranscriptDoc
+    words: list[SpokenWord]
+    terms: list[str]
+    owners: list[tuple[int, int]]  # per term, the first and last word it came from
+
+    @classmethod
+    def of(cls, doc: TranscriptDoc) -> Spoken:
+        words = spoken_words(doc)
+        # The tokens of all the words in one run, so that "two" "thousand" said as two words are one number.
+        owner = [index for index, w in enumerate(words) for _ in tokenize(w.word.text)]
+        found = terms([token.text for w in words for token in tokenize(w.word.text)])
+        return cls(doc, words, [t.text for t in found], [(owner[t.first], owner[t.last]) for t in found])
+
+    def tokens(self, word: int) -> list[Token]:
+        return tokenize(self.words[word].word.text)
+
+    def speakers_terms(self, name: str) -> list[bool] | None:
+        """Which terms the person the article names said; None when they said none."""
+        said = [names_match(name, self.words[first].speaker) is True for first, _ in self.owners]
+        return said if any(said) else None
+
+
+@dataclass(frozen=True)
+class _Quote:
+    """A quotation's words: its tokens (as printed, with places) and its terms (as compared)."""
+
+    text: str
+    tokens: list[Token]
+    terms: list[Term]
+
+    @classmethod
+    def of(cls, text: str) -> _Quote:
+        found = tokenize(text)
+        return cls(text, found, terms([t.text for t in found]))
+
+    def span(self, term: int) -> tuple[int, int]:
+        """The first and last token term `term` came from."""
+        return self.terms[term].first, self.terms[term].last
+
+
+def align(doc: TranscriptDoc, quote: str, speaker: str | None = None) -> Alignment | None:
+    """The stretch of `doc` that best matches `quote`, with the word differences; None if nothing is close.
+
+    A quote of fewer than EXACT_BELOW words matches only where said word for word (after normalisation):
+    a near match of so few words is chance. Where `speaker` (the name an article gives) said it, their
+    occurrence is preferred; see `best_alignment`.
+    """
+    return best_alignment([Spoken.of(doc)], quote, speaker)
+
+
+def best_alignment(spoken: list[Spoken], quote: str, speaker: str | None = None) -> Alignment | None:
+    """The closest match over several transcripts (an article may quote more than one interview).
+
+    Among the places a quote was said, exact beats altered, then the person the article names (`speaker`)
+    beats anyone else, then the closer match, then the earlier: so a quote both people said is credited to
+    the one named, and the wrong speaker is reported only when the one named never said it.
+    """
+    words = _Quote.of(quote)
+    found = [a for s in spoken for a in _candidates(s, words, speaker)]
+
+    def rank(a: Alignment) -> tuple[bool, bool, bool, float]:
+        named = speaker is not None and names_match(speaker, a.passage.speaker) is True
+        return a.status == "exact", a.status != "not_found", named, a.similarity
+
+    return max(found, key=rank, default=None)
+
+
+def _candidates(spoken: Spoken, quote: _Quote, speaker: str | None) -> list[Alignment]:
+    """Where the quote may have been said: every exact occurrence of a short quote; for a longer one the
+    best match overall and the best among the named speaker's words."""
+    quoted = [t.text for t in quote.terms]
+    if not quoted or not spoken.terms:
+        return []
+    if len(quote.tokens) < EXACT_BELOW:
+        n = len(quoted)
+        return [_alignment(spoken, quote, [("equal", i, at + i) for i in range(n)])
+                for at in range(len(spoken.terms) - n + 1) if spoken.terms[at:at + n] == quoted]
+    masks = [None, spoken.speakers_terms(speaker) if speaker else None]
+    found = [_fuzzy(spoken, quote, mask) for k, mask in enumerate(masks) if k == 0 or mask is not None]
+    return [a for a in found if a is not None]
+
+
+def _fuzzy(spoken: Spoken, quote: _Quote, mask: list[bool] | None) -> Alignment | None:
+    """The best match of the quote, among the terms `mask` allows (all by default)."""
+    quoted = [t.text for t in quote.terms]
+    said = spoken.terms if mask is None else [t if ok else "\0" for t, ok in zip(spoken.terms, mask, strict=True)]
     first, stop = _rough_window(quoted, said)
     slack = max(EDGE_SLACK, len(quoted) // 3)
     first, stop = max(0, first - slack), min(len(said), stop + slack)
-    steps = _semi_global(quoted, said[first:stop])
-    matched = sum(1 for tag, *_ in steps if tag == "equal")
-    if not matched:
+    steps = [(tag, i, None if j is None else first + j) for tag, i, j in _semi_global(quoted, said[first:stop])]
+    if not any(tag == "equal" for tag, _, _ in steps):
         return None
-    aligned = [owner[first + s[3]] for s in steps if s[3] is not None]
-    differences = [_difference(run, quoted, words, [owner[first + j] for j in range(stop - first)])
-                   for run in _runs(steps)]
-    return Alignment(Passage(doc, words[min(aligned):max(aligned) + 1]), matched / len(quoted), differences)
+    return _alignment(spoken, quote, steps)
 
 
-Step = tuple[str, int | None, None, int | None]  # (tag, quote index, unused, window index)
+Step = tuple[str, int | None, int | None]  # (tag, quote term index, said term index)
 
 
 def _semi_global(quoted: list[str], window: list[str]) -> list[Step]:
@@ -167,31 +262,15 @@ def _semi_global(quoted: list[str], window: list[str]) -> list[Step]:
     i = n
     while i > 0:
         if move[i][j] == "diag":
-            tag = "equal" if quoted[i - 1] == window[j - 1] else "replace"
-            steps.append((tag, i - 1, None, j - 1))
+            steps.append(("equal" if quoted[i - 1] == window[j - 1] else "replace", i - 1, j - 1))
             i, j = i - 1, j - 1
         elif move[i][j] == "up":
-            steps.append(("delete", i - 1, None, None))  # a quoted word nobody said
+            steps.append(("delete", i - 1, None))  # a quoted word nobody said
             i -= 1
         else:
-            steps.append(("insert", None, None, j - 1))  # a word said but left out of the quote
+            steps.append(("insert", None, j - 1))  # a word said but left out of the quote
             j -= 1
     return steps[::-1]
-
-
-def _runs(steps: list[Step]) -> list[list[Step]]:
-    """Consecutive differing steps, grouped: one difference per changed stretch."""
-    runs: list[list[Step]] = []
-    previous_equal = True
-    for step in steps:
-        if step[0] == "equal":
-            previous_equal = True
-            continue
-        if previous_equal:
-            runs.append([])
-        runs[-1].append(step)
-        previous_equal = False
-    return runs
 
 
 def _rough_window(quoted: list[str], said: list[str]) -> tuple[int, int]:
@@ -209,21 +288,83 @@ def _rough_window(quoted: list[str], said: list[str]) -> tuple[int, int]:
     return first, stop
 
 
-def _difference(run: list[Step], quoted: list[str], words: list[SpokenWord], owners: list[int]) -> Difference:
-    said = [words[i] for i in dict.fromkeys(owners[j] for _, _, _, j in run if j is not None)]
+def _alignment(spoken: Spoken, quote: _Quote, steps: list[Step]) -> Alignment:
+    words = sorted({w for _, _, j in steps if j is not None for w in _range(spoken.owners[j])})
+    differences: list[Difference] = []
+    equivalents: list[Equivalence] = []
+    for start, stop in _groups(steps, quote, spoken):
+        group = steps[start:stop]
+        printed = sorted({k for _, i, _ in group if i is not None for k in _range(quote.span(i))})
+        said = sorted({w for _, _, j in group if j is not None for w in _range(spoken.owners[j])})
+        if any(tag != "equal" for tag, _, _ in group):
+            differences.append(_difference(spoken, [quote.tokens[k].text for k in printed], said,
+                                           _around(spoken, steps, start, stop)))
+        elif [quote.tokens[k].text for k in printed] != [t.text for w in said for t in spoken.tokens(w)]:
+            shown = quote.text[quote.tokens[printed[0]].start:quote.tokens[printed[-1]].end]
+            said_text = joined_text(spoken.words[w].word for w in said).strip(_EDGE_PUNCTUATION)
+            equivalents.append(Equivalence(shown, said_text))
+    matched = sum(1 for tag, _, _ in steps if tag == "equal")
+    return Alignment(Passage(spoken.doc, spoken.words[words[0]:words[-1] + 1]), matched / len(quote.terms),
+                     differences, equivalents)
+
+
+_EDGE_PUNCTUATION = " .,;:!?\"“”'‘’()-—–"
+
+
+def _range(span: tuple[int, int]) -> range:
+    return range(span[0], span[1] + 1)
+
+
+def _groups(steps: list[Step], quote: _Quote, spoken: Spoken) -> list[tuple[int, int]]:
+    """The steps, as [start, stop) runs that belong together: differences side by side, and steps that share
+    a printed token or a said word (the two terms of "there's", the word "color-blind") with all between."""
+    reach = list(range(len(steps)))  # the last step each step is joined to
+    last_use: dict[tuple[str, int], int] = {}
+    for k, (tag, i, j) in enumerate(steps):
+        keys = [("printed", t) for t in (_range(quote.span(i)) if i is not None else ())]
+        keys += [("said", w) for w in (_range(spoken.owners[j]) if j is not None else ())]
+        for key in keys:
+            if key in last_use:
+                reach[last_use[key]] = max(reach[last_use[key]], k)
+            last_use[key] = k
+        if k and tag != "equal" and steps[k - 1][0] != "equal":
+            reach[k - 1] = max(reach[k - 1], k)
+    runs: list[tuple[int, int]] = []
+    start, end = 0, -1
+    for k in range(len(steps)):
+        if k > end and k > start:
+            runs.append((start, k))
+            start = k
+        end = max(end, reach[k])
+    return [*runs, (start, len(steps))]
+
+
+def _around(spoken: Spoken, steps: list[Step], start: int, stop: int) -> tuple[int, int] | None:
+    """The words to play for steps[start:stop]: theirs with a word either side, or, for words only
+    printed, the said words on either side of where they would be."""
+    said = [w for _, _, j in steps[start:stop] if j is not None for w in _range(spoken.owners[j])]
+    if said:
+        return max(0, min(said) - 1), min(len(spoken.words) - 1, max(said) + 1)
+    before = [spoken.owners[j][1] for _, _, j in steps[:start] if j is not None]
+    after = [spoken.owners[j][0] for _, _, j in steps[stop:] if j is not None]
+    if not before and not after:
+        return None
+    return (before or after)[-1 if before else 0], (after or before)[0 if after else -1]
+
+
+def _difference(spoken: Spoken, printed: list[str], said: list[int], around: tuple[int, int] | None) -> Difference:
+    words = [spoken.words[i].word for i in said]
+    listen = None
+    if around is not None:
+        listen = listen_command(spoken.doc.id, spoken.words[around[0]].word.start, spoken.words[around[1]].word.end)
     return Difference(
-        quoted=" ".join(quoted[i] for _, i, _, _ in run if i is not None),
-        said=joined_text(w.word for w in said),
-        start=said[0].word.start if said else None,
-        end=said[-1].word.end if said else None,
-        confidence=min(w.word.probability for w in said) if said else None,
+        quoted=" ".join(printed),
+        said=joined_text(words),
+        start=words[0].start if words else None,
+        end=words[-1].end if words else None,
+        confidence=min(w.probability for w in words) if words else None,
+        listen=listen,
     )
-
-
-def best_alignment(docs: list[TranscriptDoc], quote: str) -> Alignment | None:
-    """The closest match over several transcripts (an article may quote more than one interview)."""
-    found = [a for a in (align(doc, quote) for doc in docs) if a is not None]
-    return max(found, key=lambda a: a.similarity, default=None)
 
 
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame"}
