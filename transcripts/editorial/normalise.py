@@ -268,4 +268,6 @@ def _spoken(words: Sequence[str], i: int) -> tuple[list[str], int] | None:
             digits.append(str(_UNITS[words[j]]))
             j += 1
         value = Decimal(f"{int(value)}.{''.join(digits)}")
+        if j < len(words) and words[j] in _SCALES:  # "one point five million"
+            value, j = value * _SCALES[words[j]], j + 1
     return [_ordinal(value) if ordinal else _plain(value)], j - i

@@ -198,7 +198,7 @@ def best_alignment(spoken: list[Spoken], quote: str, speaker: str | None = None)
     """The closest match over several transcripts (an article may quote more than one interview).
 
     Among the places a quote was said, exact beats altered, then the person the article names (`speaker`)
-    beats anyone else, then the closer match, then the earlier: so a quote both people said is credited to
+    beats anyone else, then the closer match, then the earlier (transcripts in the order given): so a quote both people said is credited to
     the one named, and the wrong speaker is reported only when the one named never said it.
     """
     words = _Quote.of(quote)
@@ -212,18 +212,19 @@ def best_alignment(spoken: list[Spoken], quote: str, speaker: str | None = None)
 
 
 def _candidates(spoken: Spoken, quote: _Quote, speaker: str | None) -> list[Alignment]:
-    """Where the quote may have been said: every exact occurrence of a short quote; for a longer one the
-    best match overall and the best among the named speaker's words."""
+    """Where the quote may have been said, earliest first: every exact occurrence; for a quote of
+    EXACT_BELOW words or more, also the best match overall and the best among the named speaker's words."""
     quoted = [t.text for t in quote.terms]
     if not quoted or not spoken.terms:
         return []
+    n = len(quoted)
+    exact = [_alignment(spoken, quote, [("equal", i, at + i) for i in range(n)])
+             for at in range(len(spoken.terms) - n + 1) if spoken.terms[at:at + n] == quoted]
     if len(quote.tokens) < EXACT_BELOW:
-        n = len(quoted)
-        return [_alignment(spoken, quote, [("equal", i, at + i) for i in range(n)])
-                for at in range(len(spoken.terms) - n + 1) if spoken.terms[at:at + n] == quoted]
+        return exact
     masks = [None, spoken.speakers_terms(speaker) if speaker else None]
     found = [_fuzzy(spoken, quote, mask) for k, mask in enumerate(masks) if k == 0 or mask is not None]
-    return [a for a in found if a is not None]
+    return exact + [a for a in found if a is not None]
 
 
 def _fuzzy(spoken: Spoken, quote: _Quote, mask: list[bool] | None) -> Alignment | None:
