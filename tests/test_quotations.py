@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from transcripts.editorial.quotations import Quotation, find_quotations
+from transcripts.editorial.quotations import Quotation, Quotations, find_quotations, read_quotations
 from transcripts.pipeline.evaluate import recordings_dir
 
 SPEAKERS = ["Sean Baker", "Joey Magidson"]
@@ -36,6 +36,17 @@ def test_quotes_shorter_than_min_words_are_scare_quotes_and_skipped() -> None:
     assert found(body) == [("crowd-pleaser with real teeth,", "Baker", "inline")]
     assert [text for text, _, _ in found(body, min_words=2)] == ["a blast", "Red Rocket",
                                                                  "crowd-pleaser with real teeth,"]
+
+
+def test_attributed_quotations_are_kept_however_short_and_the_rest_set_aside() -> None:
+    body = ("“Neither did I,” Diane admitted. Critics called it “a blast.”\n\n“Yes,” she said.\n\n"
+            "The answer was simple: “No.”\n\nA “Yankee” is what they call me, “down here.”")
+    found = read_quotations(body)
+    assert [(q.text, q.attributed_to, q.paragraph) for q in found.quotations] == [
+        ("Neither did I,", "Diane", 0), ("Yes,", None, 1), ("No.", None, 2)]
+    assert [(q.text, q.attributed_to, q.paragraph) for q in found.set_aside] == [
+        ("a blast.", None, 0), ("Yankee", None, 3), ("down here.", None, 3)]
+    assert find_quotations(body) == found.quotations
 
 
 def test_apostrophes_inside_words_do_not_break_quotes() -> None:
@@ -184,6 +195,20 @@ def test_a_quote_reopened_in_the_next_paragraph_is_one_quotation() -> None:
         ("This one is separate,", "Rex", 3)]
 
 
+def test_each_quotation_knows_where_its_words_stand_in_the_body() -> None:
+    """Offsets in the body as given (leading space and line breaks included), one span per part, paragraph of
+    a run-on quote, line of a block quote and paragraph of a Q&A answer; quote marks and labels left out."""
+    body = ("\n  “I  think,”\nshe said, “that we won.”\n\n“We shot it in Texas.\n\n“Everyone helped,” Baker said."
+            "\n\n> “The desert doesn’t care.\n> You wait.”\n> — Maya Lind\n\nQ: Why film?\n\n"
+            "A: Because of the grain.\n\nIt was the only choice.\n\nQ: Next?\n\nCritics called it “a blast.”")
+    found = read_quotations(body)
+    assert [[body[start:end] for start, end in q.spans] for q in found.quotations] == [
+        ["I  think,", "that we won."], ["We shot it in Texas.", "Everyone helped,"],
+        ["The desert doesn’t care.", "You wait."], ["Why film?"], ["Because of the grain.", "It was the only choice."],
+        ["Next?"]]
+    assert [[body[start:end] for start, end in q.spans] for q in found.set_aside] == [["a blast."]]
+
+
 def test_as_json_is_the_plain_fields() -> None:
     assert Quotation("It felt like home.", "Baker", "inline", 2, ((40, 58),)).as_json() == {
         "text": "It felt like home.", "attributed_to": "Baker", "kind": "inline", "paragraph": 2,
@@ -245,4 +270,4 @@ def test_the_red_rocket_article_quotes_no_speech() -> None:
     text = path.read_text()
     assert "‘Red Rocket’" in text and "Interview: Filmmaker Sean Baker" in text
     assert find_quotations(text) == []
-    assert find_quotations(text, names=SPEAKERS) == []
+    assert read_quotations(text, names=SPEAKERS) == read_quotations(text) == Quotations([], [])

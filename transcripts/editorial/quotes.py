@@ -1,9 +1,12 @@
 """Quotes: the exact words said between two times, or found from a remembered wording, with attribution.
 
-Finding a quote from text is a fuzzy alignment of word tokens: rapidfuzz's partial-ratio alignment finds
-the stretch of the transcript most like the quote (tolerant of ASR slips such as "Sheila and Texas" for
-"Sheila in Texas", and of an article's tidying), and a word-level Levenshtein alignment then names each
-word that differs. Both read the words with their timestamps, so every quote comes back with exact times.
+Finding a quote from text is a fuzzy alignment of words as `normalise` compares them (so "there's" and
+"there is", "10%" and "ten percent" are the same words, reported as equivalents, not differences):
+rapidfuzz's partial-ratio alignment finds the stretch of the transcript most like the quote (tolerant of
+ASR slips such as "Sheila and Texas" for "Sheila in Texas", and of an article's tidying), and a
+word-level Levenshtein alignment then names each word that differs. A quote of fewer than five words is
+only found where said word for word: at the 0.6 similarity that finds longer quotes, two of three words
+anywhere would do. Both read the words with their timestamps, so every quote comes back with exact times.
 """
 
 from __future__ import annotations
@@ -153,9 +156,9 @@ class Spoken:
     def of(cls, doc: TranscriptDoc) -> Spoken:
         words = spoken_words(doc)
         # The tokens of all the words in one run, so that "two" "thousand" said as two words are one number.
-        owner = [index for index, w in enumerate(words) for _ in tokenize(w.word.text)]
-        found = terms([token.text for w in words for token in tokenize(w.word.text)])
-        return cls(doc, words, [t.text for t in found], [(owner[t.first], owner[t.last]) for t in found])
+        said = [(token.text, index) for index, w in enumerate(words) for token in tokenize(w.word.text)]
+        found = terms([text for text, _ in said])
+        return cls(doc, words, [t.text for t in found], [(said[t.first][1], said[t.last][1]) for t in found])
 
     def tokens(self, word: int) -> list[Token]:
         return tokenize(self.words[word].word.text)
@@ -198,8 +201,10 @@ def best_alignment(spoken: list[Spoken], quote: str, speaker: str | None = None)
     """The closest match over several transcripts (an article may quote more than one interview).
 
     Among the places a quote was said, exact beats altered, then the person the article names (`speaker`)
-    beats anyone else, then the closer match, then the earlier (transcripts in the order given): so a quote both people said is credited to
-    the one named, and the wrong speaker is reported only when the one named never said it.
+    beats anyone else, then the closer match, then the earlier (transcripts in the order given): so a
+    quote both people said is credited to the one named, and the wrong speaker is reported only when the
+    one named never said it. (An exact match by someone else beats the named person's near match: the
+    words printed were said, by the other.)
     """
     words = _Quote.of(quote)
     found = [a for s in spoken for a in _candidates(s, words, speaker)]
@@ -219,11 +224,13 @@ def _candidates(spoken: Spoken, quote: _Quote, speaker: str | None) -> list[Alig
         return []
     n = len(quoted)
     exact = [_alignment(spoken, quote, [("equal", i, at + i) for i in range(n)])
-             for at in range(len(spoken.terms) - n + 1) if spoken.terms[at:at + n] == quoted]
+             for at in range(len(spoken.terms) - n + 1)
+             if spoken.terms[at] == quoted[0] and spoken.terms[at:at + n] == quoted]
     if len(quote.tokens) < EXACT_BELOW:
         return exact
-    masks = [None, spoken.speakers_terms(speaker) if speaker else None]
-    found = [_fuzzy(spoken, quote, mask) for k, mask in enumerate(masks) if k == 0 or mask is not None]
+    found = [_fuzzy(spoken, quote, None)]
+    if speaker and (mask := spoken.speakers_terms(speaker)) is not None:
+        found.append(_fuzzy(spoken, quote, mask))
     return exact + [a for a in found if a is not None]
 
 
