@@ -165,7 +165,9 @@ class Spoken:
 
     def speakers_terms(self, name: str) -> list[bool] | None:
         """Which terms the person the article names said; None when they said none."""
-        said = [names_match(name, self.words[first].speaker) is True for first, _ in self.owners]
+        named = {s.label for s in self.doc.speakers if names_match(name, s) is True}
+        said = [(speaker := self.words[first].speaker) is not None and speaker.label in named
+                for first, _ in self.owners]
         return said if any(said) else None
 
 
