@@ -160,11 +160,10 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-
 @quotes.command(name="check")
 @click.argument("article_id", type=int)
 @click.option("--strict", is_flag=True, help="Exit 1 unless every quote is exact and rightly attributed.")
-@click.option("--verbose", "-v", is_flag=True, help="Also list the scare quotes and titles set aside.")
+@click.option("--verbose", is_flag=True, help="Also list the scare quotes and titles set aside.")
 @db_option
 @json_option
 @with_store
