@@ -1,5 +1,9 @@
 """Fixtures that build real things: the shared recordings, an isolated data dir, a real SQLite file or a
 fresh PostgreSQL database, and one loaded Whisper model per session.
+
+`--second-pass` runs whisper at another compute type (SECOND_PASS_COMPUTE_TYPE), in the Python API's
+transcriber and in every ingest (through TRANSCRIPTS_COMPUTE_TYPE, as a user would set it): `make test`
+runs the speech-marked tests again that way, so none of them leans on one machine's exact words.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import SECOND_PASS_COMPUTE_TYPE
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -19,6 +24,17 @@ from transcripts.pipeline.evaluate import recordings_dir
 from transcripts.pipeline.models import resolve_model
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--second-pass", action="store_true",
+                     help=f"run whisper at {SECOND_PASS_COMPUTE_TYPE} instead of the default int8 (its words change)")
+
+
+@pytest.fixture(scope="session")
+def whisper_compute_type(request: pytest.FixtureRequest) -> str | None:
+    """Whisper's compute type for this run: None (the default) or the second pass's."""
+    return SECOND_PASS_COMPUTE_TYPE if request.config.getoption("--second-pass") else None
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +53,8 @@ def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def home(tmp_path: Path, models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(tmp_path: Path, models_dir: Path, whisper_compute_type: str | None,
+         monkeypatch: pytest.MonkeyPatch) -> Path:
     """An isolated data dir per test, as `llm` does with LLM_USER_PATH; models shared via a symlink."""
     home = tmp_path / "home"
     home.mkdir()
@@ -45,6 +62,8 @@ def home(tmp_path: Path, models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> P
     for var in ("TRANSCRIPTS_DB", "TRANSCRIPTS_MODEL", "TRANSCRIPTS_CONFIG", "TRANSCRIPTS_LANGUAGE",
                 "TRANSCRIPTS_DEVICE", "TRANSCRIPTS_COMPUTE_TYPE"):
         monkeypatch.delenv(var, raising=False)
+    if whisper_compute_type:
+        monkeypatch.setenv("TRANSCRIPTS_COMPUTE_TYPE", whisper_compute_type)
     monkeypatch.setenv("TRANSCRIPTS_HOME", str(home))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     return home
@@ -79,9 +98,10 @@ def db_url(request: pytest.FixtureRequest, home: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def transcriber(models_dir: Path) -> Transcriber:
+def transcriber(models_dir: Path, whisper_compute_type: str | None) -> Transcriber:
     """The default model, loaded once for every test that calls the Python API."""
-    return Transcriber(resolve_model("base", models_dir))
+    model = resolve_model("base", models_dir)
+    return Transcriber(model, compute_type=whisper_compute_type) if whisper_compute_type else Transcriber(model)
 
 
 SAMPLE_SPEAKERS = {"S1": "Diane Miller", "S2": "Sheila Brown"}  # who speaks in pyannote_sample.wav
@@ -89,7 +109,8 @@ SAMPLE_SPEAKERS = {"S1": "Diane Miller", "S2": "Sheila Brown"}  # who speaks in 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def _conversation_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                           models_dir: Path, pg_server: str, data_dir: Path) -> Iterator[str]:
+                           models_dir: Path, pg_server: str, data_dir: Path,
+                           whisper_compute_type: str | None) -> Iterator[str]:
     """`pyannote_sample.wav` ingested once per backend, its speakers named; tests get copies of it."""
     from helpers import run_json
 
@@ -104,6 +125,9 @@ def _conversation_template(request: pytest.FixtureRequest, tmp_path_factory: pyt
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TRANSCRIPTS_HOME", str(home))
         patch.setenv("HF_HUB_OFFLINE", "1")
+        patch.delenv("TRANSCRIPTS_COMPUTE_TYPE", raising=False)
+        if whisper_compute_type:
+            patch.setenv("TRANSCRIPTS_COMPUTE_TYPE", whisper_compute_type)
         # --no-copy: copies of this store share the media; a test deleting the transcript must not take it
         [result] = run_json("ingest", str(data_dir / "pyannote_sample.wav"), "--no-copy", "--db", url)
         for label, name in SAMPLE_SPEAKERS.items():

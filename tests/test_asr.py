@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import SAMPLE_MAX_WER, SECOND_PASS_COMPUTE_TYPE
 
 from transcripts.pipeline import media
 from transcripts.pipeline.asr import DecodeOptions, Transcriber, Transcription, Word, speech_without_words
-from transcripts.pipeline.evaluate import JFK_TEXT, normalise, stm_text, wer
+from transcripts.pipeline.evaluate import JFK_TEXT, normalise, recordings_dir, stm_text, wer
+from transcripts.pipeline.models import resolve_model
 
 
 def transcribe(transcriber: Transcriber, path: Path, **options: object) -> Transcription:
@@ -21,17 +23,20 @@ def sample(transcriber: Transcriber, data_dir: Path) -> Transcription:
     return transcribe(transcriber, data_dir / "pyannote_sample.wav")
 
 
-def test_default_model_word_error_rate_on_phone_conversation_is_at_most_0_22(
+def text(transcription: Transcription) -> str:
+    return " ".join(s.text for s in transcription.segments)
+
+
+def test_default_model_word_error_rate_on_phone_conversation_is_at_most_0_24(
         sample: Transcription, data_dir: Path) -> None:
-    """Measured 0.19 when the project started and 0.21 on the current wheels (same versions pinned by
-    nothing but the registry): the bound leaves one word of slack over 81, not more."""
-    hypothesis = " ".join(s.text for s in sample.segments)
-    assert wer(stm_text(data_dir / "pyannote_sample.stm"), hypothesis) <= 0.22
+    """Measured 0.160-0.210 over int8 / float32, beam 5 / 1 and three CPU kernel sets (docs/benchmarks.md,
+    bench/asr_settings.py): the bound leaves two words of slack over 81 above the worst of them."""
+    assert wer(stm_text(data_dir / "pyannote_sample.stm"), text(sample)) <= SAMPLE_MAX_WER
 
 
 def test_jfk_is_transcribed_almost_exactly(transcriber: Transcriber, data_dir: Path) -> None:
     result = transcribe(transcriber, data_dir / "fw_jfk.flac")
-    assert wer(JFK_TEXT, " ".join(s.text for s in result.segments)) <= 0.05
+    assert wer(JFK_TEXT, text(result)) <= 0.05  # 0.000 at every setting measured
     assert result.language == "en"
 
 
@@ -49,16 +54,42 @@ def test_word_timestamps_fall_inside_their_segment_and_increase(sample: Transcri
 def test_speech_that_changes_language_is_written_in_each_language(
         transcriber: Transcriber, data_dir: Path) -> None:
     result = transcribe(transcriber, data_dir / "fw_multilingual.mp3")
-    words = set(normalise(" ".join(s.text for s in result.segments)).split())
+    words = set(normalise(text(result)).split())  # all seven words at every setting measured
     assert {"permission", "software", "granted"} <= words  # the English half
     assert {"der", "die", "und", "zu"} <= words  # the German half, not translated into English
 
 
-def test_vocabulary_spells_a_name_that_the_bare_model_misspells(transcriber: Transcriber, data_dir: Path) -> None:
-    bare = transcribe(transcriber, data_dir / "fw_hotwords.mp3")
-    with_vocab = transcribe(transcriber, data_dir / "fw_hotwords.mp3", vocabulary=("ComfyUI",))
-    assert "ComfyUI" not in " ".join(s.text for s in bare.segments)
-    assert "ComfyUI" in [w.text.strip(".,") for w in with_vocab.words]
+def test_vocabulary_spells_a_name_as_given_where_the_bare_model_does_not(
+        transcriber: Transcriber, data_dir: Path) -> None:
+    """The speaker says "ComfyUI" twice. Whether the bare model gets it right depends on the CPU's kernels
+    (here it writes "confu i"), so the vocabulary is shown deciding with a spelling that no model finds by
+    itself, "KomfyUI", and the real name is then found joined or, on some kernels, as "Comfy UI"."""
+    recording = data_dir / "fw_hotwords.mp3"
+    bare = transcribe(transcriber, recording)
+    spelled = transcribe(transcriber, recording, vocabulary=("KomfyUI",))
+    assert "komfyui" not in normalise(text(bare)).replace(" ", "")
+    assert [w.text.strip(".,") for w in spelled.words].count("KomfyUI") == 2
+    assert normalise(text(bare)).split() != normalise(text(spelled)).split()
+    named = transcribe(transcriber, recording, vocabulary=("ComfyUI",))
+    assert normalise(text(named)).replace(" ", "").count("comfyui") == 2
+
+
+SAMPLE_INTERVIEW = Path(__file__).resolve().parents[1] / "media" / "sample_interview.mp3"
+
+
+@pytest.mark.parametrize(("path", "vocabulary"), [
+    (recordings_dir() / "pyannote_sample.wav", ()),
+    (SAMPLE_INTERVIEW, ("Sean Baker", "Red Rocket", "Simon Rex"))],  # as test_topics ingests it
+    ids=["pyannote_sample", "sample_interview"])
+def test_the_second_pass_setting_changes_words_of_the_recordings_it_runs_on(
+        models_dir: Path, path: Path, vocabulary: tuple[str, ...]) -> None:
+    """`make test` runs the speech-marked tests again with whisper at SECOND_PASS_COMPUTE_TYPE: a pass that
+    proves nothing unless the words change (measured: 2 words of the phone call, 12 of the interview)."""
+    model = resolve_model("base", models_dir)
+    default, other = Transcriber(model), Transcriber(model, compute_type=SECOND_PASS_COMPUTE_TYPE)
+    assert default.compute_type != other.compute_type
+    first, second = (text(transcribe(t, path, vocabulary=vocabulary)) for t in (default, other))
+    assert normalise(first).split() != normalise(second).split()
 
 
 def test_speech_without_words_measures_the_speech_inside_each_gap_between_words() -> None:

@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 
 from transcripts.export import rttm
 from transcripts.export.cues import MAX_LINE, MAX_LINES
+from transcripts.timefmt import hms
 
 
 @pytest.fixture
@@ -38,6 +39,11 @@ def export(stored: dict, fmt: str, tmp_path: Path) -> str:
 
 def stored_words(stored: dict) -> list[str]:
     return [w["word"] for s in stored["segments"] for w in s["words"]]
+
+
+def first_stamp(stored: dict) -> str:
+    """`[00:00:06] `: the time of the first stored segment, as the text formats print it."""
+    return f"[{hms(stored['segments'][0]['start'])}] "
 
 
 def test_srt_parses_and_carries_every_word_with_store_times(stored: dict, tmp_path: Path) -> None:
@@ -75,7 +81,7 @@ def test_txt_has_a_line_per_segment_with_the_stored_words(stored: dict, tmp_path
     assert [line[3:] for line in text if line.startswith("## ")] == [t["title"] for t in stored["topics"]]
     lines = [line for line in text if line.startswith("[")]
     assert len(lines) == len(stored["segments"])
-    assert lines[0].startswith("[00:00:06] S1: ")
+    assert lines[0].startswith(first_stamp(stored) + "S1: ")
     assert [line.split("] ", 1)[1].split(": ")[0] for line in lines] == [s["speaker"] for s in stored["segments"]]
     body = " ".join(line.split(": ", 1)[1] for line in lines)
     assert body.split() == stored_words(stored)
@@ -90,7 +96,7 @@ def test_json_is_the_versioned_document_of_the_store(stored: dict, tmp_path: Pat
 
 def test_export_to_standard_output(stored: dict) -> None:
     result = run_cli("export", str(stored["id"]), "--format", "txt", "--db", stored["db"])
-    assert result.stdout.startswith(f"## {stored['topics'][0]['title']}\n[00:00:06] S1: ")
+    assert result.stdout.startswith(f"## {stored['topics'][0]['title']}\n{first_stamp(stored)}S1: ")
 
 
 def export_bytes(stored: dict, fmt: str, tmp_path: Path, *flags: str) -> bytes:
@@ -144,7 +150,7 @@ def test_markdown_parses_into_topics_and_turns_with_every_word(stored: dict, tmp
 def test_docx_opens_with_python_docx_with_bold_names_and_timestamps(stored: dict, tmp_path: Path) -> None:
     document = docx.Document(io.BytesIO(export_bytes(stored, "docx", tmp_path)))
     turns = [p for p in document.paragraphs if p.text.startswith("[")]
-    assert turns[0].text.startswith("[00:00:06] ")
+    assert turns[0].text.startswith(first_stamp(stored))
     assert all(p.runs[1].bold and p.runs[1].text in {s["speaker"] for s in stored["segments"]} for p in turns)
     assert " ".join(p.text.split(": ", 1)[1] for p in turns).split() == stored_words(stored)
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import av
-from helpers import convert, run_cli, run_json
+import pytest
+from helpers import convert, run_cli, run_json, sample_line, words_between
 
 from transcripts.editorial.quotes import tokens
 
@@ -16,10 +17,15 @@ def clip_seconds(path: Path) -> float:
         return float(container.duration or 0) / av.time_base
 
 
+@pytest.mark.speech
 def test_a_quote_by_time_is_the_exact_words_with_attribution_and_clip(conversation: str, tmp_path: Path) -> None:
     clip = tmp_path / "yankee.m4a"
     quote = run_json("quote", "1", "--start", "0:21.7", "--end", "27.3", "--clip", str(clip), "--db", conversation)
-    assert quote["text"] == "Well, there's not much difference. At least, you know, they all call me a Yankee down here."
+    stored = run_json("show", "1", "--db", conversation)
+    words = words_between(stored, 21.7, 27.3)  # Sheila's "Well, there isn't that much difference. At least…"
+    assert len(words) < sum(len(s["words"]) for s in stored["segments"])
+    assert quote["text"] == " ".join(w["word"] for w in words)
+    assert (quote["start"], quote["end"]) == (words[0]["start"], words[-1]["end"])
     assert quote["speaker"] == "Sheila Brown" and quote["speakers"] == ["Sheila Brown"]
     assert quote["attribution"].startswith("— Sheila Brown, interviewed by Diane Miller, 20")
     assert 21.7 <= quote["start"] < quote["end"] <= 27.3
@@ -27,11 +33,18 @@ def test_a_quote_by_time_is_the_exact_words_with_attribution_and_clip(conversati
     assert not list(tmp_path.glob(".*partial*"))
 
 
-def test_a_quote_found_from_its_wording_tolerates_an_asr_slip(conversation: str) -> None:
-    quote = run_json("quote", "1", "--text", "I'm Sheila in Texas, originally from Chicago", "--db", conversation)
+@pytest.mark.speech
+def test_a_quote_found_from_its_wording_tolerates_an_asr_slip(conversation: str, data_dir: Path) -> None:
+    line = sample_line(data_dir, "Sheila in Texas")  # "And I'm Sheila in Texas, originally from Chicago."
+    words = words_between(run_json("show", "1", "--db", conversation), line.start, line.end)
+    assert len(words) >= 5
+    remembered = [w["word"] for w in words]
+    slip = len(words) // 2
+    remembered[slip] = "Ohio"  # one word apart from what the store holds: an ASR slip, or the reporter's
+    quote = run_json("quote", "1", "--text", " ".join(remembered), "--db", conversation)
     assert quote["status"] == "altered" and quote["speaker"] == "Sheila Brown"
-    assert [(d["quoted"], d["said"]) for d in quote["diff"]] == [("in", "and")]
-    assert quote["text"] == "I'm Sheila and Texas originally from Chicago."
+    assert [(d["quoted"], d["said"]) for d in quote["diff"]] == [("ohio", words[slip]["word"])]
+    assert quote["text"] == " ".join(w["word"] for w in words)
     missing = run_cli("quote", "1", "--text", "we should meet for coffee in Philadelphia", "--db", conversation)
     assert missing.exit_code == 1 and "nothing like" in missing.output
 
@@ -54,7 +67,8 @@ def test_a_video_recording_gives_a_video_clip(db_url: str, data_dir: Path, tmp_p
     video = convert(data_dir / "fw_jfk.flac", tmp_path / "jfk.mp4", video=True)
     [result] = run_json("ingest", str(video), "--db", db_url)
     clip = tmp_path / "country.mp4"
-    quote = run_json("quote", str(result["id"]), "--text", "ask not what your country can do for you",
+    spoken = [w["word"] for s in run_json("show", str(result["id"]), "--db", db_url)["segments"] for w in s["words"]]
+    quote = run_json("quote", str(result["id"]), "--text", " ".join(spoken[5:14]),  # "ask not what your country…"
                      "--clip", str(clip), "--db", db_url)
     assert quote["status"] == "exact"
     with av.open(str(clip)) as container:
@@ -66,11 +80,16 @@ def test_a_video_recording_gives_a_video_clip(db_url: str, data_dir: Path, tmp_p
     assert abs(clip_seconds(sound) - (quote["end"] - quote["start"])) < 0.3
 
 
-def test_suggestions_are_the_interviewees_complete_sentences(conversation: str) -> None:
+@pytest.mark.speech
+def test_suggestions_are_the_interviewees_complete_sentences(conversation: str, data_dir: Path) -> None:
     suggestions = run_json("quotes", "suggest", "1", "--db", conversation)
     assert suggestions and {s["speaker"] for s in suggestions} == {"Sheila Brown"}  # not the interviewer
     assert all(8 <= len(tokens(s["text"])) <= 60 and s["text"][0].isupper() for s in suggestions)
-    assert "Yankee" in suggestions[0]["text"]
+    stored = run_json("show", "1", "--db", conversation)
+    assert all(s["text"] == " ".join(w["word"] for w in words_between(stored, s["start"], s["end"]))
+               for s in suggestions)
+    yankee = sample_line(data_dir, "Yankee")  # "At least you know, they all call me a Yankee down here, so…"
+    assert suggestions[0]["start"] < yankee.end and yankee.start < suggestions[0]["end"]
     assert all(a["end"] <= b["start"] or b["end"] <= a["start"]
                for i, a in enumerate(suggestions) for b in suggestions[i + 1:])
     diane = run_json("quotes", "suggest", "1", "--speaker", "Diane", "--db", conversation)

@@ -37,14 +37,33 @@ def wer(reference: str, hypothesis: str) -> float:
     return float(jiwer.wer(normalise(reference), normalise(hypothesis)))
 
 
-def stm_text(path: Path) -> str:
-    """The reference words of an STM file (`file channel speaker start end text`), in time order."""
+@dataclass(frozen=True)
+class Utterance:
+    """One line of a reference transcript: who said what, when."""
+
+    start: float
+    end: float
+    speaker: str
+    text: str
+
+
+def stm_utterances(path: Path) -> list[Utterance]:
+    """The lines of an STM file (`file channel speaker start end text`), in time order.
+
+    Tests find what was said when from here, never from a literal of whisper's output: whisper's words
+    differ between CPUs and settings, the reference does not.
+    """
     rows = []
     for line in path.read_text().splitlines():
         parts = line.split(maxsplit=5)
         if len(parts) == 6 and not line.startswith(";;"):
-            rows.append((float(parts[3]), parts[5]))
-    return " ".join(text for _, text in sorted(rows))
+            rows.append(Utterance(float(parts[3]), float(parts[4]), parts[2], parts[5]))
+    return sorted(rows, key=lambda u: (u.start, u.text))
+
+
+def stm_text(path: Path) -> str:
+    """The reference words of an STM file, in time order."""
+    return " ".join(u.text for u in stm_utterances(path))
 
 
 def rttm_turns(path: Path) -> list[Turn]:
