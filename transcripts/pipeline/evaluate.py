@@ -37,14 +37,29 @@ def wer(reference: str, hypothesis: str) -> float:
     return float(jiwer.wer(normalise(reference), normalise(hypothesis)))
 
 
-def stm_text(path: Path) -> str:
-    """The reference words of an STM file (`file channel speaker start end text`), in time order."""
+@dataclass(frozen=True)
+class Utterance:
+    """A line of an STM reference: who said what, when."""
+
+    speaker: str
+    start: float
+    end: float
+    text: str
+
+
+def stm_utterances(path: Path) -> list[Utterance]:
+    """The lines of an STM file (`file channel speaker start end text`), in time order."""
     rows = []
     for line in path.read_text().splitlines():
         parts = line.split(maxsplit=5)
         if len(parts) == 6 and not line.startswith(";;"):
-            rows.append((float(parts[3]), parts[5]))
-    return " ".join(text for _, text in sorted(rows))
+            rows.append(Utterance(parts[2], float(parts[3]), float(parts[4]), parts[5]))
+    return sorted(rows, key=lambda row: row.start)
+
+
+def stm_text(path: Path) -> str:
+    """The reference words of an STM file, in time order."""
+    return " ".join(row.text for row in stm_utterances(path))
 
 
 def rttm_turns(path: Path) -> list[Turn]:
