@@ -3,9 +3,16 @@ unless the encoder insists, on made-up words and on every shared recording."""
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+
 import numpy as np
+import pytest
+from conftest import SAMPLE_SPEAKERS
+from helpers import run_json
 
 from transcripts.pipeline.asr import Segment, Word
+from transcripts.pipeline.evaluate import Line, Utterance, splits_inside_sentences, stm_utterances
 from transcripts.pipeline.sentences import (
     Piece,
     ends_sentence,
@@ -101,3 +108,43 @@ def test_the_encoder_keeps_a_short_piece_only_when_clearly_closer_to_its_own_voi
     blurred = settle(segments, sounds_like(a + b), prints)  # as close to both: joins its sentence
     assert [(s.speaker, s.text) for s in blurred] == [("B", "Hello hello, I didn't know.")]
     assert [(s.speaker, s.text) for s in settle(segments)] == [("B", "Hello hello, I didn't know.")]
+
+
+def stored_lines(db: str, transcript_id: int) -> list[Line]:
+    shown = run_json("show", str(transcript_id), "--db", db)
+    return [(s["speaker"], s["text"], [Word(w["start"], w["end"], w["word"], w["probability"]) for w in s["words"]])
+            for s in shown["segments"]]
+
+
+@pytest.mark.slow
+def test_no_line_of_any_shared_recording_stops_mid_sentence_with_the_same_speaker_going_on(
+        every_recording: dict[str, tuple[str, int]]) -> None:
+    for name, (db, transcript_id) in every_recording.items():
+        lines = stored_lines(db, transcript_id)
+        assert lines, name
+        assert splits_inside_sentences(lines) == 0, name
+
+
+def test_originally_from_chicago_finds_both_speakers_lines(conversation: str, data_dir: Path) -> None:
+    said = [u for u in stm_utterances(data_dir / "pyannote_sample.stm") if "originally from Chicago" in u.text]
+    assert len({u.speaker for u in said}) == 2
+    hits = run_json("search", '"originally from Chicago"', "--mode", "words", "--db", conversation)
+    assert {hit["speaker"] for hit in hits} == set(SAMPLE_SPEAKERS.values())
+
+
+def test_the_short_turns_of_the_phone_call_keep_their_voices(conversation: str, data_dir: Path) -> None:
+    lines = stored_lines(conversation, 1)
+    words = [(w, speaker) for speaker, _, line_words in lines for w in line_words]
+    reference = stm_utterances(data_dir / "pyannote_sample.stm")
+
+    def inside(u: Utterance) -> list[str]:
+        return [speaker for w, speaker in words if u.start - 0.1 <= (w.start + w.end) / 2 <= u.end + 0.1]
+
+    heard: dict[str, Counter[str]] = {}  # reference speaker -> the stored speakers of their words
+    for u in reference:
+        heard.setdefault(u.speaker, Counter()).update(inside(u))
+    voice = {speaker: counts.most_common(1)[0][0] for speaker, counts in heard.items()}
+    short = [u for u in reference if len(u.text.split()) <= 3 and inside(u)]
+    assert any(u.text == "Neither did I." for u in short)
+    for u in short:
+        assert set(inside(u)) == {voice[u.speaker]}, u

@@ -38,6 +38,7 @@ from transcripts.pipeline.diarize import (
 from transcripts.pipeline.embed import Embedder
 from transcripts.pipeline.models import resolve_model
 from transcripts.pipeline.speakers import SpeakerProfile, identify
+from transcripts.pipeline.speakers import profiles as speaker_profiles
 from transcripts.pipeline.topics import Topic, segment_topics
 from transcripts.store import repository, topic_repository
 from transcripts.store.db import Store
@@ -320,3 +321,49 @@ def rebuild_topics(store: Store, embedder: Embedder, transcript_id: int, force: 
     with store.session() as session:
         topic_repository.replace_topics(session, transcript_id, found, vectors if fresh else None)
     return len(found)
+
+
+@dataclass(frozen=True)
+class Resegmented:
+    """The outcome of `resegment` for one transcript; `as_json` is the `resegment --json` shape."""
+
+    transcript_id: int
+    segments_before: int
+    segments: int
+    topics: int
+    voices_checked: bool  # whether the audio was there for the encoder to check short pieces
+
+    def as_json(self) -> dict[str, Any]:
+        return {"transcript_id": self.transcript_id, "segments_before": self.segments_before,
+                "segments": self.segments, "topics": self.topics, "voices_checked": self.voices_checked}
+
+
+def resegment(store: Store, embedder: Embedder, transcript_id: int, force: bool = False,
+              diarizer: Diarizer | None = None) -> Resegmented:
+    """Cut a stored transcript again into whole sentences with one voice each, and rebuild its topics.
+
+    For transcripts stored before segments were sentences. Speakers keep their names and roles; the words
+    and their times are untouched. Short pieces of a sentence are checked with the speaker encoder when
+    the transcript's audio is still where the store put it (else they join their sentence). Topics an
+    editor changed are kept unless `force`, as `rebuild_topics` does; nothing is written until the end.
+    """
+    with store.session() as session:
+        stored = repository.stored_words(session, transcript_id)
+        if not force and topic_repository.has_edited_topics(session, transcript_id):
+            raise InvalidEdit(f"transcript {transcript_id}: its topics were edited; "
+                              "add --force to replace the edits with computed topics")
+    diarization = dict(stored.settings.get("diarization") or {})
+    embed = None
+    path = Path(stored.media_path)
+    if diarization.get("method", "clustering") == "clustering" and len(stored.voiceprints) > 1 and path.is_file():
+        mono = media.samples(media.decode(media.probe(path)))
+        embed = partial((diarizer or Diarizer()).embed, mono)
+    segments = sentences.settle(stored.segments, embed, stored.voiceprints, stored.duration)
+    vectors = embedder.encode([s.text for s in segments])
+    found = segment_topics(segments, vectors, stored.language, stored.interviewer)
+    settings = {**stored.settings, "diarization": {**diarization, "segments": SENTENCES}}
+    with store.session() as session:
+        repository.replace_segments(session, transcript_id, segments, vectors,
+                                    list(speaker_profiles(segments, {}).values()), settings)
+        topic_repository.store_topics(session, transcript_id, found)
+    return Resegmented(transcript_id, len(stored.segments), len(segments), len(found), embed is not None)
