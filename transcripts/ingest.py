@@ -37,6 +37,7 @@ from transcripts.pipeline.diarize import (
 )
 from transcripts.pipeline.embed import Embedder
 from transcripts.pipeline.models import resolve_model
+from transcripts.pipeline.sound import band_shares
 from transcripts.pipeline.speakers import SpeakerProfile, identify
 from transcripts.pipeline.speakers import profiles as speaker_profiles
 from transcripts.pipeline.topics import Topic, segment_topics
@@ -240,7 +241,8 @@ class Ingestor:
                     "segments": SENTENCES if options.whole_sentences else WHISPER_SEGMENTS}
         vectors = self.embedder.encode([s.text for s in transcription.segments])
         asker = next((p.label for p in profiles if p.is_interviewer), None)
-        found = segment_topics(transcription.segments, vectors, transcription.language, asker)
+        sound = band_shares(mono, [(s.start, s.end) for s in transcription.segments])
+        found = segment_topics(transcription.segments, vectors, transcription.language, asker, sound)
         return Analysis(transcription, profiles, settings, vectors, found)
 
     def _attribute(self, transcription: Transcription, diarization: Diarization, mono: np.ndarray,
@@ -306,6 +308,8 @@ def delete(store: Store, transcript_id: int) -> None:
 def rebuild_topics(store: Store, embedder: Embedder, transcript_id: int, force: bool = False) -> int:
     """Recompute a stored transcript's topics (and its segment embeddings where missing); returns the count.
 
+    The stored media, when still there, gives the sound of each segment, as at ingest.
+
     Transcripts stored before topics existed get theirs this way. Topics an editor changed are kept unless
     `force`: a rebuild must not silently undo an editor's work.
     """
@@ -314,13 +318,26 @@ def rebuild_topics(store: Store, embedder: Embedder, transcript_id: int, force: 
         if not force and topic_repository.has_edited_topics(session, transcript_id):
             raise InvalidEdit(f"transcript {transcript_id}: its topics were edited; "
                               "add --force to replace the edits with computed topics")
+        mono = _stored_audio(repository.get_transcript(session, transcript_id).media.path)
     fresh = vectors is None
     if vectors is None:
         vectors = embedder.encode([s.text for s in segments])
-    found = segment_topics(segments, vectors, language, interviewer)
+    sound = None if mono is None else band_shares(mono, [(s.start, s.end) for s in segments])
+    found = segment_topics(segments, vectors, language, interviewer, sound)
     with store.session() as session:
         topic_repository.replace_topics(session, transcript_id, found, vectors if fresh else None)
     return len(found)
+
+
+def _stored_audio(path: str) -> np.ndarray | None:
+    """A stored transcript's audio as 16 kHz mono samples, or None when its media file is gone."""
+    media_path = Path(path)
+    if not media_path.is_file():
+        return None
+    try:
+        return media.samples(media.decode(media.probe(media_path)))
+    except MediaError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -353,14 +370,14 @@ def resegment(store: Store, embedder: Embedder, transcript_id: int, force: bool 
             raise InvalidEdit(f"transcript {transcript_id}: its topics were edited; "
                               "add --force to replace the edits with computed topics")
     diarization = dict(stored.settings.get("diarization") or {})
+    mono = _stored_audio(stored.media_path)
     embed = None
-    path = Path(stored.media_path)
-    if diarization.get("method", "clustering") == "clustering" and len(stored.voiceprints) > 1 and path.is_file():
-        mono = media.samples(media.decode(media.probe(path)))
+    if mono is not None and diarization.get("method", "clustering") == "clustering" and len(stored.voiceprints) > 1:
         embed = partial((diarizer or Diarizer()).embed, mono)
     segments = sentences.settle(stored.segments, embed, stored.voiceprints, stored.duration)
     vectors = embedder.encode([s.text for s in segments])
-    found = segment_topics(segments, vectors, stored.language, stored.interviewer)
+    sound = None if mono is None else band_shares(mono, [(s.start, s.end) for s in segments])
+    found = segment_topics(segments, vectors, stored.language, stored.interviewer, sound)
     settings = {**stored.settings, "diarization": {**diarization, "segments": SENTENCES}}
     with store.session() as session:
         repository.replace_segments(session, transcript_id, segments, vectors,

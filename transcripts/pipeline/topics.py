@@ -28,6 +28,7 @@ import numpy as np
 
 from transcripts.pipeline.asr import Segment, joined_text
 from transcripts.pipeline.diarize import cosine
+from transcripts.pipeline.sound import difference
 from transcripts.pipeline.speakers import find_interviewer, is_question, profiles
 from transcripts.pipeline.titles import KEYWORDS, condense_question, key_phrases, title
 from transcripts.turns import speaker_runs
@@ -37,6 +38,12 @@ __all__ = ["KEYWORDS", "Topic", "condense_question", "key_phrases", "segment_top
 
 CONVERSATION_WINDOW_S = 30.0  # voices compared before and after a candidate change of conversation
 CONVERSATION_MIN_SPEECH_S = 4.0  # speech needed on each side to judge
+# Half-minutes either side that differ this much in sound (`sound.difference`; one recording's two halves:
+# 0.15-0.75, a phone call against studio recordings: 2.5 or more) ...
+SOUND_CHANGE = 1.5
+# ... make a new voice's turn a change of conversation while voices already heard say at most this share
+# of the half-minute after it.
+SOUND_OLD_VOICES = 0.25
 FOLLOW_UP_SIMILARITY = 0.45  # a question at least this close to the topic in progress continues it
 # ... or this close when it opens with a connective ("And how did you find the other actors?"): an
 # interviewer's "and" carries the line on. On the sample interview such a follow-up scores 0.42-0.46,
@@ -90,13 +97,14 @@ class _Boundary:
 
 
 def segment_topics(segments: Sequence[Segment], vectors: np.ndarray, language: str | None = None,
-                   interviewer: str | None = None) -> list[Topic]:
+                   interviewer: str | None = None, sound: np.ndarray | None = None) -> list[Topic]:
     """Topics covering every segment, in order. `vectors` are unit sentence embeddings, one per segment;
-    `interviewer` is the label of whoever asks, when known for the whole recording."""
+    `interviewer` is the label of whoever asks, when known for the whole recording; `sound` the band
+    shares of each segment (`sound.band_shares`), when the audio is at hand."""
     if not segments:
         return []
     turns = _turns(segments)
-    changes = conversation_changes(turns, segments)
+    changes = conversation_changes(turns, segments, sound)
     starts = [0, *changes, len(segments)]
     asker = interviewer if not changes else None  # each conversation of a joined recording finds its own
     boundaries: list[_Boundary] = []
@@ -123,13 +131,18 @@ def _voices(turns: Sequence[_Turn], start: float, end: float) -> tuple[set[str],
     return heard, speech
 
 
-def conversation_changes(turns: Sequence[_Turn], segments: Sequence[Segment] = ()) -> list[int]:
+def conversation_changes(turns: Sequence[_Turn], segments: Sequence[Segment] = (),
+                         sound: np.ndarray | None = None) -> list[int]:
     """First segments of new conversations.
 
-    Two patterns: after a turn, for half a minute, only voices new to the conversation in progress speak,
-    having said nothing in the half-minute before either (a recording of different interviews); or one
-    voice goes on while the others leave for good and a new one takes their place (a junket day: the same
-    interviewer, one guest after another; or the same guest, one interviewer after another).
+    Voices are the main signal. After a turn, for half a minute, only voices new to the conversation in
+    progress speak, having said nothing in the half-minute before either (a recording of different
+    interviews); or one voice goes on while the others leave for good and a new one takes their place (a
+    junket day: the same interviewer, one guest after another; or the same guest, one interviewer after
+    another). A change of sound is evidence too: where the half-minutes either side sound clearly
+    different (`SOUND_CHANGE`: a phone line after a studio microphone), a new voice's turn opens a new
+    conversation even when a little of the speech after it (a short exchange the encoder gave to voices
+    already heard) carries old voices.
 
     A panellist who speaks for the first time late in a panel is not a change: the moderator who gave them
     the floor speaks before and after, and the other panellists speak again later.
@@ -147,8 +160,27 @@ def conversation_changes(turns: Sequence[_Turn], segments: Sequence[Segment] = (
             elif turn.speaker not in heard and (cut := _new_guest(turns, index, heard, segments)) is not None:
                 changes.append(cut)
                 heard = {t.speaker for t in turns[index:] if t.speaker in heard}
+            elif (turn.speaker not in heard and sound is not None
+                  and _speech_of(turns, heard | before, turn.start) <= SOUND_OLD_VOICES * after_speech
+                  and _sound_change(segments, sound, turn.start) >= SOUND_CHANGE):
+                changes.append(turn.first)
+                heard = set()
         heard.add(turn.speaker)
     return changes
+
+
+def _speech_of(turns: Sequence[_Turn], voices: set[str], start: float) -> float:
+    """Seconds that `voices` speak in the half-minute from `start`."""
+    end = start + CONVERSATION_WINDOW_S
+    return sum(max(0.0, min(t.end, end) - max(t.start, start)) for t in turns if t.speaker in voices)
+
+
+def _sound_change(segments: Sequence[Segment], sound: np.ndarray, at: float) -> float:
+    """How differently the half-minutes before and after `at` sound."""
+    before = [i for i, s in enumerate(segments) if at - CONVERSATION_WINDOW_S <= s.start < at]
+    after = [i for i, s in enumerate(segments) if at <= s.start < at + CONVERSATION_WINDOW_S]
+    seconds = np.array([s.end - s.start for s in segments])
+    return difference(sound[before], sound[after], seconds[before], seconds[after])
 
 
 def _new_guest(turns: Sequence[_Turn], index: int, heard: set[str], segments: Sequence[Segment]) -> int | None:
