@@ -18,6 +18,7 @@ diarization on and off (`--speakers 1`), interleaved, for the overhead. Prints J
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -130,7 +131,8 @@ class PieceRecorder:
 
 def readability(doc: TranscriptDoc | None, reference: list[Turn]) -> dict:
     lines = lines_of(doc)
-    return {"segments": len(lines), "splits_inside_sentence": splits_inside_sentences(lines),
+    splits = [f"{a[1]} | {b[1]}" for a, b in itertools.pairwise(lines) if splits_inside_sentences([a, b])]
+    return {"segments": len(lines), "splits_inside_sentence": len(splits), "split_examples": splits[:3],
             "short_changes_inside_sentence": short_changes(lines, reference)}
 
 

@@ -437,7 +437,8 @@ def refine_speakers(diarizer: Diarizer, mono: np.ndarray, segments: Sequence[Seg
     """Check each utterance against the voiceprints and move it where it clearly belongs.
 
     Clustering sees 1.5 s windows, so a short turn ("Hello?" "Hello.") or the first words after a change
-    take the voice of their neighbours. Embedding each utterance on its own puts them right.
+    take the voice of their neighbours. Embedding each utterance on its own puts them right. The result
+    goes through `sentence_rule`, as in `assign_speakers`.
     """
     if len(voiceprints) < 2:
         return list(segments)
