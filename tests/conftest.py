@@ -4,6 +4,7 @@ fresh PostgreSQL database, and one loaded Whisper model per session.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
@@ -150,7 +151,7 @@ def every_recording(tmp_path_factory: pytest.TempPathFactory, models_dir: Path, 
     """Every shared recording with speech, and the sample interview, ingested once into one SQLite store:
     file name -> (database URL, transcript id). A recording in which whisper finds no words at all (the
     sparse AMI excerpt `ami_trn01`) is left out."""
-    from helpers import run_json
+    from helpers import run_cli
 
     home = tmp_path_factory.mktemp("every")
     (home / "models").symlink_to(models_dir)
@@ -160,6 +161,6 @@ def every_recording(tmp_path_factory: pytest.TempPathFactory, models_dir: Path, 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TRANSCRIPTS_HOME", str(home))
         patch.setenv("HF_HUB_OFFLINE", "1")
-        results = run_json("ingest", *map(str, paths), "--no-copy", "--db", url)
+        results = json.loads(run_cli("ingest", *map(str, paths), "--no-copy", "--db", url, "--json").stdout)
     assert all(r["status"] == "ingested" or r["error"].endswith("no speech found") for r in results), results
     return {Path(r["path"]).name: (url, r["id"]) for r in results if r["status"] == "ingested"}
