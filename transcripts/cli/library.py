@@ -1,4 +1,4 @@
-"""`transcripts list`, `show` and `delete`: what the store holds, one transcript at a time."""
+"""`transcripts list`, `show`, `delete` and `resegment`: what the store holds, one transcript at a time."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ import click
 from transcripts import ingest as ingest_api
 from transcripts import timefmt
 from transcripts.cli.common import db_option, emit_json, json_option, with_store
+from transcripts.config import load_settings
+from transcripts.errors import TranscriptsError
 from transcripts.export import txt
+from transcripts.pipeline.diarize import Diarizer
+from transcripts.pipeline.embed import Embedder
 from transcripts.store import repository
 from transcripts.store.db import Store
 
@@ -34,14 +38,14 @@ def list_command(store: Store, as_json: bool) -> None:
 @json_option
 @with_store
 def show(store: Store, transcript_id: int, as_json: bool) -> None:
-    """Print a transcript: `[HH:MM:SS] Speaker: text` per line, under `## Topic` headings."""
+    """Print a transcript: a paragraph per speaker turn, `[HH:MM:SS] Speaker: text`, under `## Topic` headings."""
     with store.session() as session:
         doc = repository.load_document(session, transcript_id)
     if as_json:
         emit_json(doc.as_json())
         return
     click.echo(f"# {doc.title}  ({timefmt.hms(doc.duration)}, {doc.language}, {doc.model})\n")
-    click.echo(txt.render(doc), nl=False)
+    click.echo(txt.paragraphs(doc), nl=False)
 
 
 @click.command()
@@ -56,3 +60,41 @@ def delete(store: Store, transcript_id: int, as_json: bool) -> None:
         emit_json({"id": transcript_id, "status": "deleted"})
     else:
         click.echo(f"deleted transcript {transcript_id}")
+
+
+@click.command()
+@click.argument("transcript_ids", nargs=-1, type=int)
+@click.option("--all", "every", is_flag=True, help="Every stored transcript.")
+@click.option("--force", is_flag=True, help="Replace topics an editor has changed, too.")
+@db_option
+@json_option
+@with_store
+def resegment(store: Store, transcript_ids: tuple[int, ...], every: bool, force: bool, as_json: bool) -> None:
+    """Cut stored transcripts again into whole sentences, one voice each, and rebuild their topics.
+
+    For transcripts stored before segments were sentences. Names and roles stay; a transcript whose topics
+    an editor changed is left alone unless --force.
+    """
+    if every:
+        with store.session() as session:
+            transcript_ids = tuple(t.id for t in repository.list_transcripts(session))
+    elif not transcript_ids:
+        raise click.UsageError("give TRANSCRIPT_IDS or --all")
+    embedder, diarizer = Embedder(load_settings().models_dir), Diarizer()
+    results: list[dict] = []
+    for transcript_id in transcript_ids:
+        try:
+            done = ingest_api.resegment(store, embedder, transcript_id, force, diarizer)
+        except TranscriptsError as error:
+            results.append({"transcript_id": transcript_id, "error": str(error)})
+            if not as_json:
+                click.echo(str(error), err=True)
+            continue
+        results.append(done.as_json())
+        if not as_json:
+            click.echo(f"transcript {transcript_id}: {done.segments_before} segments → {done.segments} sentences, "
+                       f"{done.topics} topics")
+    if as_json:
+        emit_json(results)
+    if any("error" in result for result in results):
+        raise SystemExit(1)

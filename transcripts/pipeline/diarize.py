@@ -15,7 +15,7 @@ Plain data in, plain data out: samples and `asr.Segment`s in; `Turn`s, voiceprin
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -349,18 +349,26 @@ def resegment(segments: Sequence[Segment], speakers: Sequence[str]) -> list[Segm
     return out
 
 
-def assign_speakers(segments: Sequence[Segment], turns: Sequence[Turn]
+SentenceRule = Callable[[Sequence[Word], list[str]], list[str]]
+
+
+def assign_speakers(segments: Sequence[Segment], turns: Sequence[Turn],
+                    sentence_rule: SentenceRule | None = one_speaker_per_sentence
                     ) -> tuple[list[Segment], dict[str, str]]:
     """Give every word a speaker and cut segments where the speaker changes.
 
     Labels become S1, S2… in order of first appearance; the mapping from the diarizer's labels is returned
     beside the segments (a voice that got no words has no label). Without turns every word is S1.
+    `sentence_rule` settles the voices within sentences (None: each word keeps its turn's voice, for a
+    later step such as `sentences.settle` to decide).
     """
     words = [w for segment in segments for w in segment.words]
     if not words:
         return [], {}
     if turns:
-        speakers = one_speaker_per_sentence(words, [speaker_of(w, turns) for w in words])
+        speakers = [speaker_of(w, turns) for w in words]
+        if sentence_rule is not None:
+            speakers = sentence_rule(words, speakers)
     else:
         speakers = ["S1"] * len(words)
     order: dict[str, str] = {}
@@ -424,11 +432,13 @@ def utterance_embeddings(diarizer: Diarizer, mono: np.ndarray, spans: Sequence[t
 
 def refine_speakers(diarizer: Diarizer, mono: np.ndarray, segments: Sequence[Segment],
                     voiceprints: dict[str, np.ndarray], windows: np.ndarray | None = None,
-                    window_embeddings: np.ndarray | None = None) -> list[Segment]:
+                    window_embeddings: np.ndarray | None = None,
+                    sentence_rule: SentenceRule | None = one_speaker_per_sentence) -> list[Segment]:
     """Check each utterance against the voiceprints and move it where it clearly belongs.
 
     Clustering sees 1.5 s windows, so a short turn ("Hello?" "Hello.") or the first words after a change
-    take the voice of their neighbours. Embedding each utterance on its own puts them right.
+    take the voice of their neighbours. Embedding each utterance on its own puts them right. The result
+    goes through `sentence_rule`, as in `assign_speakers`.
     """
     if len(voiceprints) < 2:
         return list(segments)
@@ -464,7 +474,7 @@ def refine_speakers(diarizer: Diarizer, mono: np.ndarray, segments: Sequence[Seg
             speaker_of_word[key] = label
     words = [w for segment in segments for w in segment.words]
     flat = [speaker_of_word[(i, j)] for i, segment in enumerate(segments) for j in range(len(segment.words))]
-    return resegment(segments, one_speaker_per_sentence(words, flat))
+    return resegment(segments, sentence_rule(words, flat) if sentence_rule is not None else flat)
 
 
 def renumber(segments: Sequence[Segment], voiceprints: dict[str, np.ndarray]

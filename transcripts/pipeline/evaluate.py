@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from transcripts.pipeline.asr import Word
 from transcripts.pipeline.diarize import Turn
+from transcripts.pipeline.sentences import sentence_spans
 
 JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
             "ask what you can do for your country.")
@@ -140,3 +142,66 @@ def distance_to_change(change: tuple[float, float], boundaries: Sequence[float])
     recordings, else the seconds to its nearer edge."""
     before, after = change
     return min((max(before - at, 0.0, at - after) for at in boundaries), default=float("inf"))
+
+
+# Readability of a transcript: each line is (speaker, text, words), in order.
+Line = tuple[str, str, Sequence[Word]]
+_ENDS = (".", "?", "!", "…", "。", "？", "！")
+_CLOSERS = "\"'”’»)]"
+
+
+def ends_a_sentence(text: str) -> bool:
+    """Whether a line's text ends a sentence: its last mark is a full stop, question or exclamation mark."""
+    return text.rstrip().rstrip(_CLOSERS).endswith(_ENDS)
+
+
+def splits_inside_sentences(lines: Sequence[Line]) -> int:
+    """Pairs of consecutive lines of one speaker where the first does not end a sentence (target 0)."""
+    return sum(a[0] == b[0] and not ends_a_sentence(a[1]) for a, b in itertools.pairwise(lines))
+
+
+def reference_speaker(turns: Sequence[Turn], start: float, end: float) -> str | None:
+    """The reference speaker who talks most between `start` and `end` (None when nobody does)."""
+    overlap: dict[str, float] = {}
+    for turn in turns:
+        shared = min(turn.end, end) - max(turn.start, start)
+        if shared > 0:
+            overlap[turn.speaker] = overlap.get(turn.speaker, 0.0) + shared
+    return max(overlap, key=lambda k: overlap[k]) if overlap else None
+
+
+def confirms(reference: Sequence[Turn], words: Sequence[Word], piece: tuple[int, int],
+             sentence: tuple[int, int]) -> bool:
+    """Whether the reference gives words `piece` (first, stop) another speaker than the rest of the
+    sentence (first, stop) they sit in."""
+    said_by = reference_speaker(reference, words[piece[0]].start, words[piece[1] - 1].end)
+    around = [reference_speaker(reference, words[i].start, words[i].end)
+              for i in range(*sentence) if not piece[0] <= i < piece[1]]
+    usual = max(set(around) - {None}, key=around.count, default=None)
+    return said_by is not None and usual is not None and said_by != usual
+
+
+def short_changes(lines: Sequence[Line], reference: Sequence[Turn] = ()) -> dict[str, int]:
+    """Changes of speaker inside a sentence for one or two words: how many, and how many the reference
+    confirms (the reference's speaker of those words differs from its speaker of the rest of the sentence).
+
+    Sentences are read across lines from whisper's punctuation (`sentences.sentence_spans`).
+    """
+    words = [word for _, _, line_words in lines for word in line_words]
+    speakers = [speaker for speaker, _, line_words in lines for _ in line_words]
+    found = confirmed = 0
+    for first, stop in sentence_spans(words):
+        runs = [(k, len(list(group))) for k, group in itertools.groupby(speakers[first:stop])]
+        if len(runs) < 2:
+            continue
+        spoken: dict[str, int] = {}
+        for speaker, count in runs:
+            spoken[speaker] = spoken.get(speaker, 0) + count
+        main = max(spoken, key=lambda k: spoken[k])
+        at = first
+        for speaker, count in runs:
+            if speaker != main and count <= 2:
+                found += 1
+                confirmed += confirms(reference, words, (at, at + count), (first, stop))
+            at += count
+    return {"changes": found, "confirmed_by_reference": confirmed}

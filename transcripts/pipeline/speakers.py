@@ -16,10 +16,20 @@ from transcripts.pipeline.asr import Segment
 from transcripts.pipeline.diarize import ENROLLED_MATCH, blend, cosine, renumber
 from transcripts.turns import speaker_runs
 
+# What asks, said at the start of a sentence, after fillers and a name ("So Kyle, what do you think…"):
+# question words, an auxiliary before its subject ("did you", "is it"), and the requests interviewers use.
+_LEAD = r"(?:(?:so|and|but|well|okay|ok|now|um|uh|oh|yeah|right|alright|all right)\b[,.]?\s*)*"
+_NAME = r"(?-i:(?:[A-Z][\w'’-]*(?:\s+(?:and\s+)?[A-Z][\w'’-]*){0,2},\s*)?)"
+_WH = r"what|why|how|when|where|who|whom|whose|which"
+_AUX = (r"do|does|did|can|could|would|will|is|are|was|were|have|has|had|should|shall|may|might|must|"
+        r"don't|doesn't|didn't|can't|couldn't|wouldn't|won't|isn't|aren't|wasn't|weren't|haven't|hasn't")
+_SUBJECT = r"you|your|we|they|he|she|it|i|there|that|this|these|those|the|a|an|any|anyone|anybody|people|[A-Z]\w*"
+_REQUEST = (r"tell me|tell us|talk about|talk to me about|talk to us about|walk me through|walk us through|"
+            r"describe|explain|i'm curious|i am curious|i wonder|i'd love to know|i want to know|"
+            r"what's|how's|who's|where's|why's")
 _QUESTION_START = re.compile(
-    r"^(what|why|how|when|where|who|whom|whose|which|do|does|did|can|could|would|will|is|are|was|were|"
-    r"have|has|had|should|tell me|talk about|so what|and what|and how|and why)\b", re.IGNORECASE)
-
+    rf"^{_LEAD}{_NAME}(?:(?:{_REQUEST})\b|(?:{_AUX})\s+(?-i:{_SUBJECT})\b|(?:{_WH})\b(?!\s+(?:i|we|he|she|they|it|you)\b))",
+    re.IGNORECASE)
 
 @dataclass
 class SpeakerProfile:
@@ -45,8 +55,14 @@ class EnrolledVoice:
 
 
 def is_question(text: str) -> bool:
+    """Whether a sentence asks: a question mark, or a question's form whatever whisper's punctuation.
+
+    A question word opens a question unless a subject follows it straight away ("When I was a kid…" is a
+    statement, "When did you…" a question); an auxiliary does when its subject follows ("Did you…",
+    "Is it…", not "Could be."); and so do an interviewer's requests ("Tell me about…").
+    """
     text = text.strip()
-    return text.endswith("?") or bool(_QUESTION_START.match(text))
+    return text.rstrip("\"'”’)").endswith(("?", "？")) or bool(_QUESTION_START.match(text))
 
 
 def profiles(segments: Sequence[Segment], voiceprints: dict[str, np.ndarray]) -> dict[str, SpeakerProfile]:

@@ -13,8 +13,8 @@ follows). Two other signals cover what questions do not:
   content words).
 
 Who asks is decided per conversation (`speakers.find_interviewer`), since every conversation of a joined
-recording has its own interviewer. Titles are the question condensed, or key phrases (YAKE) where there
-is no question; keywords are YAKE key phrases of the topic's text.
+recording has its own interviewer. Titles and keywords come from `titles`: the question condensed, or a
+phrase said in the topic.
 """
 
 from __future__ import annotations
@@ -23,18 +23,27 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
 from transcripts.pipeline.asr import Segment, joined_text
 from transcripts.pipeline.diarize import cosine
+from transcripts.pipeline.sound import difference
 from transcripts.pipeline.speakers import find_interviewer, is_question, profiles
+from transcripts.pipeline.titles import KEYWORDS, condense_question, key_phrases, title
 from transcripts.turns import speaker_runs
+
+# The title helpers moved to `titles`; these names stay importable from here.
+__all__ = ["KEYWORDS", "Topic", "condense_question", "key_phrases", "segment_topics", "title"]
 
 CONVERSATION_WINDOW_S = 30.0  # voices compared before and after a candidate change of conversation
 CONVERSATION_MIN_SPEECH_S = 4.0  # speech needed on each side to judge
+# Half-minutes either side that differ this much in sound (`sound.difference`; one recording's two halves:
+# 0.15-0.75, a phone call against studio recordings: 2.5 or more) ...
+SOUND_CHANGE = 1.5
+# ... make a new voice's turn a change of conversation while voices already heard say at most this share
+# of the half-minute after it.
+SOUND_OLD_VOICES = 0.25
 FOLLOW_UP_SIMILARITY = 0.45  # a question at least this close to the topic in progress continues it
 # ... or this close when it opens with a connective ("And how did you find the other actors?"): an
 # interviewer's "and" carries the line on. On the sample interview such a follow-up scores 0.42-0.46,
@@ -46,17 +55,17 @@ SEMANTIC_MIN_STRETCH_S = 60.0  # stretches without questions at least this long 
 SEMANTIC_MIN_TOPIC_S = 25.0  # topics found by the semantic detector last at least this long
 SEMANTIC_WINDOW_S = 20.0  # speech compared either side of a gap
 SEMANTIC_MIN_DEPTH = 0.15  # the dip in similarity a semantic boundary needs
-TITLE_WORDS = 9
-KEYWORDS = 5
-
-_FILLER = re.compile(
-    r"^(?:(?:so|and|well|okay|ok|now|um|uh|yeah|right|alright|all right|but)\b[,.]?\s*)+", re.IGNORECASE)
-_PREAMBLE = re.compile(
-    r"^(?:(?:can|could|would) you (?:tell|talk to) (?:me|us) (?:a (?:little|bit) )?(?:more )?(?:about )?"
-    r"|i (?:want|wanted|would like) to ask (?:you )?(?:about )?|tell (?:me|us) (?:a (?:little|bit) )?"
-    r"(?:more )?about |talk (?:to me |to us )?about )", re.IGNORECASE)
 _SENTENCES = re.compile(r"(?<=[.?!])\s+")
 _CONNECTIVE = re.compile(r"^(?:and|also|so|then|plus)\b", re.IGNORECASE)
+REACTION_WORDS = 3  # a sentence this short before a question is a reaction ("Ha, amazing.")
+_REACTION = re.compile(
+    r"^(?:(?:oh|ah|wow|ha|haha|okay|ok|yeah|yes|right|well|so|and|great|cool|nice|perfect|awesome|amazing|"
+    r"wonderful|fantastic|beautiful|brilliant|exactly|absolutely|totally|sure|man|guys|you guys|"
+    r"thank you|thanks|thank you so much|thanks so much|thank you very much|appreciate it|i appreciate it|"
+    r"i love that|love that|that's (?:so |really )?(?:great|amazing|awesome|funny|hilarious|cool|fair|true|"
+    r"wild|crazy|incredible|fantastic|beautiful|wonderful|good)|that is (?:great|amazing)|"
+    r"(?-i:[A-Z][a-z]+))[\s,.!…]*)+$",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -88,13 +97,14 @@ class _Boundary:
 
 
 def segment_topics(segments: Sequence[Segment], vectors: np.ndarray, language: str | None = None,
-                   interviewer: str | None = None) -> list[Topic]:
+                   interviewer: str | None = None, sound: np.ndarray | None = None) -> list[Topic]:
     """Topics covering every segment, in order. `vectors` are unit sentence embeddings, one per segment;
-    `interviewer` is the label of whoever asks, when known for the whole recording."""
+    `interviewer` is the label of whoever asks, when known for the whole recording; `sound` the band
+    shares of each segment (`sound.band_shares`), when the audio is at hand."""
     if not segments:
         return []
     turns = _turns(segments)
-    changes = conversation_changes(turns)
+    changes = conversation_changes(turns, segments, sound)
     starts = [0, *changes, len(segments)]
     asker = interviewer if not changes else None  # each conversation of a joined recording finds its own
     boundaries: list[_Boundary] = []
@@ -121,31 +131,90 @@ def _voices(turns: Sequence[_Turn], start: float, end: float) -> tuple[set[str],
     return heard, speech
 
 
-def conversation_changes(turns: Sequence[_Turn]) -> list[int]:
-    """First segments of new conversations: turns after which, for half a minute, only voices new to the
-    conversation in progress speak, having said nothing in the half-minute before either.
+def conversation_changes(turns: Sequence[_Turn], segments: Sequence[Segment] = (),
+                         sound: np.ndarray | None = None) -> list[int]:
+    """First segments of new conversations.
+
+    Voices are the main signal. After a turn, for half a minute, only voices new to the conversation in
+    progress speak, having said nothing in the half-minute before either (a recording of different
+    interviews); or one voice goes on while the others leave for good and a new one takes their place (a
+    junket day: the same interviewer, one guest after another; or the same guest, one interviewer after
+    another). A change of sound is evidence too: where the half-minutes either side sound clearly
+    different (`SOUND_CHANGE`: a phone line after a studio microphone), a new voice's turn opens a new
+    conversation even when a little of the speech after it (a short exchange the encoder gave to voices
+    already heard) carries old voices.
 
     A panellist who speaks for the first time late in a panel is not a change: the moderator who gave them
-    the floor speaks before and after.
+    the floor speaks before and after, and the other panellists speak again later.
     """
     changes: list[int] = []
     heard = {turns[0].speaker} if turns else set()
-    for turn in turns[1:]:
+    for index, turn in enumerate(turns[1:], start=1):
         before, before_speech = _voices(turns, turn.start - CONVERSATION_WINDOW_S, turn.start)
         after, after_speech = _voices(turns, turn.start, turn.start + CONVERSATION_WINDOW_S)
         if (before_speech >= CONVERSATION_MIN_SPEECH_S and after_speech >= CONVERSATION_MIN_SPEECH_S
-                and turn.speaker and not after & (heard | before)):
-            changes.append(turn.first)
-            heard = set()
+                and turn.speaker):
+            if not after & (heard | before):
+                changes.append(turn.first)
+                heard = set()
+            elif turn.speaker not in heard and (cut := _new_guest(turns, index, heard, segments)) is not None:
+                changes.append(cut)
+                heard = {t.speaker for t in turns[index:] if t.speaker in heard}
+            elif (turn.speaker not in heard and sound is not None
+                  and _speech_of(turns, heard | before, turn.start) <= SOUND_OLD_VOICES * after_speech
+                  and _sound_change(segments, sound, turn.start) >= SOUND_CHANGE):
+                changes.append(turn.first)
+                heard = set()
         heard.add(turn.speaker)
     return changes
+
+
+def _speech_of(turns: Sequence[_Turn], voices: set[str], start: float) -> float:
+    """Seconds that `voices` speak in the half-minute from `start`."""
+    end = start + CONVERSATION_WINDOW_S
+    return sum(max(0.0, min(t.end, end) - max(t.start, start)) for t in turns if t.speaker in voices)
+
+
+def _sound_change(segments: Sequence[Segment], sound: np.ndarray, at: float) -> float:
+    """How differently the half-minutes before and after `at` sound."""
+    before = [i for i, s in enumerate(segments) if at - CONVERSATION_WINDOW_S <= s.start < at]
+    after = [i for i, s in enumerate(segments) if at <= s.start < at + CONVERSATION_WINDOW_S]
+    seconds = np.array([s.end - s.start for s in segments])
+    return difference(sound[before], sound[after], seconds[before], seconds[after])
+
+
+def _new_guest(turns: Sequence[_Turn], index: int, heard: set[str], segments: Sequence[Segment]) -> int | None:
+    """Where a new conversation starts when turn `index` brings in a new voice, one voice of the
+    conversation goes on, and every other voice of it has spoken for the last time; None when that is not
+    so. The change is placed at the longest silence between the last words of those who left and the new
+    voice's first."""
+    turn = turns[index]
+    later = turns[index:]
+    staying = {t.speaker for t in later if t.speaker in heard}
+    leaving = heard - staying
+    newcomer = sum(t.end - t.start for t in later if t.speaker == turn.speaker
+                   and t.start < turn.start + CONVERSATION_WINDOW_S)
+    if len(staying) != 1 or not leaving or newcomer < CONVERSATION_MIN_SPEECH_S:
+        return None
+    spoken = sum(t.end - t.start for t in turns[:index] if t.speaker in leaving)
+    if spoken < CONVERSATION_MIN_SPEECH_S:
+        return None
+    last = max(i for i in range(index) if turns[i].speaker in leaving)
+    first, stop = turns[last].stop, turn.first
+    if not segments or first >= stop:
+        return turns[last + 1].first
+    return max(range(first, stop + 1), key=lambda i: (segments[i].start - segments[i - 1].end, i))
 
 
 def question_boundaries(segments: Sequence[Segment], turns: Sequence[_Turn], vectors: np.ndarray, first: int,
                         stop: int, asker: str | None = None) -> list[_Boundary]:
     """The topics of one conversation (segments `first`..`stop`) that questions open, the first at `first`.
 
-    A question within the first seconds of the conversation (after a greeting) names its first topic.
+    Who asks and how matter more than whisper's punctuation: a turn of the interviewer that the guest
+    answers opens a topic, unless it follows up on the topic in progress or only thanks and reacts ("Thank
+    you so much."). The topic opens at the question itself when the turn starts with a short reaction
+    ("Ha, amazing. Kyle, what do you think…"). A question within the first seconds of the conversation
+    (after a greeting) names its first topic.
     """
     boundaries = [_Boundary(first)]
     inside = [t for t in turns if first <= t.first < stop]
@@ -156,20 +225,39 @@ def question_boundaries(segments: Sequence[Segment], turns: Sequence[_Turn], vec
     for turn, following in itertools.pairwise(inside):
         if turn.speaker != asker or following.speaker == asker:
             continue
-        text = joined_text(segments[turn.first:turn.stop])
-        if len(text.split()) < MIN_QUESTION_WORDS:
+        opening = _opening(segments, turn)
+        text = joined_text(segments[opening:turn.stop])
+        if len(text.split()) < MIN_QUESTION_WORDS or _only_reacts(text):
             continue
         current = boundaries[-1]
-        if turn.start - segments[current.index].start < MIN_TOPIC_S:
+        if segments[opening].start - segments[current.index].start < MIN_TOPIC_S:
             if current.question is None:
                 boundaries[-1] = _Boundary(current.index, text)
             continue
-        topic_vector = vectors[current.index:turn.first].mean(axis=0)
+        topic_vector = vectors[current.index:opening].mean(axis=0)
         needed = CONNECTED_FOLLOW_UP_SIMILARITY if _CONNECTIVE.match(text.strip()) else FOLLOW_UP_SIMILARITY
-        if cosine(topic_vector, vectors[turn.first:turn.stop].mean(axis=0)) >= needed:
+        if cosine(topic_vector, vectors[opening:turn.stop].mean(axis=0)) >= needed:
             continue
-        boundaries.append(_Boundary(turn.first, text))
+        boundaries.append(_Boundary(opening, text))
     return boundaries
+
+
+def _opening(segments: Sequence[Segment], turn: _Turn) -> int:
+    """The segment of an interviewer's turn where its question starts: the first that asks, when all before
+    it are short reactions; else the turn's first."""
+    for index in range(turn.first, turn.stop):
+        if is_question(segments[index].text):
+            before = segments[turn.first:index]
+            if all(len(s.text.split()) <= REACTION_WORDS or _only_reacts(s.text) for s in before):
+                return index
+            break
+    return turn.first
+
+
+def _only_reacts(text: str) -> bool:
+    """Thanks and reactions only ("Thank you so much, guys. That's amazing."): nothing asked or said."""
+    sentences = [s for s in _SENTENCES.split(text.strip()) if s]
+    return all(_REACTION.match(s) for s in sentences)
 
 
 def _with_semantic_shifts(segments: Sequence[Segment], vectors: np.ndarray, boundaries: list[_Boundary]
@@ -229,49 +317,6 @@ def _build(segments: Sequence[Segment], boundaries: list[_Boundary], language: s
         text = joined_text(segments[boundary.index:stop])
         keywords = key_phrases(text, language)
         topics.append(Topic(boundary.index, stop, segments[boundary.index].start, segments[stop - 1].end,
-                            title(boundary.question, keywords), tuple(keywords), boundary.question))
+                            title(boundary.question, text, language), tuple(keywords), boundary.question))
     return topics
 
-
-def condense_question(question: str) -> str:
-    """The question itself, without greetings, fillers and "can you tell me about", at most a few words."""
-    sentences = [s for s in _SENTENCES.split(question.strip()) if s]
-    asked = [s for s in sentences if is_question(s)] or sentences[-1:]
-    text = asked[0] if asked else question
-    text = _PREAMBLE.sub("", _FILLER.sub("", text)).strip() or text.strip()
-    words = text.split()
-    if len(words) > TITLE_WORDS:
-        text = " ".join(words[:TITLE_WORDS]).rstrip(",;:") + "…"
-    return text[:1].upper() + text[1:]
-
-
-def title(question: str | None, keywords: Sequence[str]) -> str:
-    if question:
-        return condense_question(question)
-    if keywords:
-        phrase = ", ".join(keywords[:2])
-        return phrase[:1].upper() + phrase[1:]
-    return "Untitled"
-
-
-@lru_cache(maxsize=8)
-def _extractor(language: str) -> Any:
-    import yake
-
-    return yake.KeywordExtractor(lan=language, n=2, top=KEYWORDS * 2, dedupLim=0.7)
-
-
-def key_phrases(text: str, language: str | None = None, count: int = KEYWORDS) -> list[str]:
-    """YAKE key phrases, best first, without repeats that differ only in case."""
-    if not text.strip():
-        return []
-    try:
-        found = _extractor(language or "en").extract_keywords(text)
-    except (OSError, LookupError):  # a language YAKE has no stopword list for
-        found = _extractor("en").extract_keywords(text)
-    phrases: list[str] = []
-    for phrase, _score in found:
-        words = set(phrase.lower().split())
-        if not any(words <= set(kept.lower().split()) for kept in phrases):  # "Khan" after "Oma Khan"
-            phrases.append(phrase)
-    return phrases[:count]

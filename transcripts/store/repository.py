@@ -71,7 +71,13 @@ def add_transcript(session: Session, info: MediaInfo, media_path: str, copied: b
     labels = sorted({s.speaker for s in transcription.segments if s.speaker}, key=_label_order)
     people = {p.name: p for p in session.scalars(select(Person))}
     speakers = {label: _speaker_row(transcript, label, known.get(label), people) for label in labels}
-    for seq, segment in enumerate(transcription.segments):
+    _add_segments(session, transcript, transcription.segments, speakers, vectors)
+    return transcript.id
+
+
+def _add_segments(session: Session, transcript: Transcript, segments: Sequence[asr.Segment],
+                  speakers: dict[str, Speaker], vectors: np.ndarray | None) -> None:
+    for seq, segment in enumerate(segments):
         row = Segment(transcript=transcript, speaker=speakers.get(segment.speaker or ""), seq=seq,
                       start=segment.start, end=segment.end, text=segment.text)
         row.words = [Word(seq=i, start=w.start, end=w.end, text=w.text, probability=w.probability)
@@ -80,7 +86,52 @@ def add_transcript(session: Session, info: MediaInfo, media_path: str, copied: b
             row.embedding = embed.to_blob(vectors[seq])
         session.add(row)
     session.flush()
-    return transcript.id
+
+
+@dataclass(frozen=True)
+class StoredWords:
+    """A stored transcript as the pipeline reads it again (`resegment`): segments with their words and
+    speaker labels, the voiceprints by label, and where its audio is."""
+
+    segments: list[asr.Segment]
+    voiceprints: dict[str, np.ndarray]
+    media_path: str
+    duration: float
+    language: str | None
+    interviewer: str | None
+    settings: dict[str, Any]
+
+
+def stored_words(session: Session, transcript_id: int) -> StoredWords:
+    transcript = get_transcript(session, transcript_id)
+    rows = session.scalars(select(Segment).where(Segment.transcript_id == transcript_id).order_by(Segment.seq)
+                           .options(selectinload(Segment.words), selectinload(Segment.speaker)))
+    segments = [asr.Segment(r.start, r.end, r.text, [asr.Word(w.start, w.end, w.text, w.probability) for w in r.words],
+                            speaker=r.speaker.label if r.speaker else None) for r in rows]
+    prints = {s.label: voiceprint_array(s.voiceprint) for s in transcript.speakers}
+    return StoredWords(segments, {label: v for label, v in prints.items() if v is not None}, transcript.media.path,
+                       transcript.duration, transcript.language,
+                       next((s.label for s in transcript.speakers if s.is_interviewer), None),
+                       dict(transcript.settings or {}))
+
+
+def replace_segments(session: Session, transcript_id: int, segments: Sequence[asr.Segment], vectors: np.ndarray,
+                     profiles: Sequence[SpeakerProfile], settings: dict[str, Any]) -> None:
+    """Put new segments in place of a transcript's own (the search index follows through its triggers).
+
+    Speaker rows stay, names and roles with them; their talk time and turns become the profiles'. Topics
+    are stored afterwards by the caller (`topic_repository.store_topics`).
+    """
+    transcript = get_transcript(session, transcript_id)
+    transcript.segments.clear()  # delete-orphan: the rows and their words go
+    session.flush()
+    speakers = {s.label: s for s in transcript.speakers}
+    counted = {p.label: p for p in profiles}
+    for label, speaker in speakers.items():
+        speaker.talk_time = counted[label].talk_time if label in counted else 0.0
+        speaker.turns = counted[label].turns if label in counted else 0
+    transcript.settings = settings
+    _add_segments(session, transcript, segments, speakers, vectors)
 
 
 def _speaker_row(transcript: Transcript, label: str, profile: SpeakerProfile | None,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from transcripts.errors import InvalidEdit, NotFound
-from transcripts.pipeline import asr, embed, topics
+from transcripts.pipeline import asr, embed, titles, topics
 from transcripts.store.repository import get_transcript
 from transcripts.store.schema import Segment, Topic
 
@@ -104,7 +104,7 @@ def merge_topic(session: Session, topic_id: int) -> Topic:
     for segment in _topic_segments(session, following):
         segment.topic = topic
     topic.end = max(topic.end, following.end)
-    topic.keywords = list(dict.fromkeys([*topic.keywords, *following.keywords]))[:topics.KEYWORDS]
+    topic.keywords = list(dict.fromkeys([*topic.keywords, *following.keywords]))[:titles.KEYWORDS]
     topic.edited = True
     session.delete(following)
     _renumber_topics(session, topic.transcript_id)
@@ -129,16 +129,16 @@ def split_topic(session: Session, topic_id: int, at: float) -> Topic:
         question = asr.joined_text(asked)
     text = asr.joined_text(later)
     language = get_transcript(session, topic.transcript_id).language
-    keywords = topics.key_phrases(text, language)
+    keywords = titles.key_phrases(text, language)
     new = Topic(transcript_id=topic.transcript_id, seq=topic.seq + 1, start=first.start, end=topic.end,
-                title=topics.title(question, keywords), keywords=keywords, question=question, edited=True)
+                title=titles.title(question, text, language), keywords=keywords, question=question, edited=True)
     session.add(new)
     session.flush()
     for segment in later:
         segment.topic = new
     earlier = segments[:segments.index(first)]
     topic.end = earlier[-1].end
-    topic.keywords = topics.key_phrases(asr.joined_text(earlier), language)
+    topic.keywords = titles.key_phrases(asr.joined_text(earlier), language)
     topic.edited = True
     _renumber_topics(session, topic.transcript_id)
     return new
