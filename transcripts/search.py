@@ -136,11 +136,11 @@ class Searcher:
                             topic={"id": topic_id, "title": topic_title} if topic_id is not None else None))
         return hits
 
-    def search_articles(self, query: str, limit: int = 20) -> list[ArticleHit]:
+    def search_articles(self, query: str, limit: int = 20, public_only: bool = False) -> list[ArticleHit]:
         """Articles by words in their title and body (meaning search covers what was said, not articles)."""
         node = search_syntax.parse(query)
         with self.store.session() as session:
-            matches = fts.match_articles(session, node, limit)
+            matches = fts.match_articles(session, node, limit, public_only)
             articles = {a.id: a for a in session.scalars(select(Article).where(
                 Article.id.in_([m[0] for m in matches])))}
             return [ArticleHit(article_id=i, title=articles[i].title, url=articles[i].url, snippet=snippet,

@@ -12,7 +12,7 @@ from transcripts.cli.articles import article
 from transcripts.cli.common import TranscriptsGroup, db_option, emit_json, json_option
 from transcripts.cli.export import export
 from transcripts.cli.ingest import ingest
-from transcripts.cli.library import delete, list_command, show
+from transcripts.cli.library import delete, list_command, publish, show
 from transcripts.cli.quotes import quote, quotes
 from transcripts.cli.search import search
 from transcripts.cli.speakers import speakers, voices_group
@@ -59,6 +59,7 @@ cli.add_command(ingest)
 cli.add_command(list_command)
 cli.add_command(show)
 cli.add_command(delete)
+cli.add_command(publish)
 cli.add_command(speakers)
 cli.add_command(topics)
 cli.add_command(export)

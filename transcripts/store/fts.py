@@ -42,6 +42,7 @@ class Scope:
     transcript_ids: tuple[int, ...] = ()
     article_id: int | None = None
     since: datetime | None = None
+    public_only: bool = False  # only published transcripts: what an anonymous web reader may search
 
     def segment_sql(self, sqlite: bool) -> tuple[str, dict[str, Any]]:
         """SQL for the segments allowed by every filter but the speaker (which the index itself applies),
@@ -60,6 +61,9 @@ class Scope:
             conditions.append("coalesce(t.recorded_at, t.created_at) >= :scope_since")
             since = self.since.astimezone(UTC)
             params["scope_since"] = since.replace(tzinfo=None).isoformat(" ") if sqlite else since
+        if self.public_only:
+            conditions.append("t.public = :scope_public")
+            params["scope_public"] = True
         if not conditions:
             return "", {}
         return ("SELECT s.id FROM segment s JOIN transcript t ON t.id = s.transcript_id WHERE "
@@ -156,18 +160,24 @@ def segment_ids_in_scope(session: Session, scope: Scope) -> set[int] | None:
     return allowed
 
 
-def match_articles(session: Session, node: Node, limit: int) -> list[tuple[int, float, str]]:
-    """(article id, score, snippet of the body) of the best matching articles, best first."""
+def match_articles(session: Session, node: Node, limit: int, public_only: bool = False
+                   ) -> list[tuple[int, float, str]]:
+    """(article id, score, snippet of the body) of the best matching articles (or published ones), best first."""
     start, stop = HIGHLIGHT
-    params = {"limit": limit, "start": start, "stop": stop}
+    params: dict[str, Any] = {"limit": limit, "start": start, "stop": stop}
+    if public_only:
+        params["public"] = True
     if _is_sqlite(session):
+        published = " AND rowid IN (SELECT id FROM article WHERE public = :public)" if public_only else ""
         sql = (f"SELECT rowid, -rank, snippet(article_fts, 1, :start, :stop, '…', {SNIPPET_WORDS}) "
-               "FROM article_fts WHERE article_fts MATCH :query ORDER BY rank LIMIT :limit")
+               f"FROM article_fts WHERE article_fts MATCH :query{published} ORDER BY rank LIMIT :limit")
         params["query"] = to_fts5(node)
     else:
+        published = " AND a.public = :public" if public_only else ""
         sql = ("SELECT a.id, ts_rank(f.document, q, 1) AS score, ts_headline('transcripts_english', a.body, q, "
                f"{_HEADLINE_OPTIONS}) FROM article_fts f JOIN article a ON a.id = f.article_id, "
-               "to_tsquery('transcripts_english', :query) q WHERE f.document @@ q ORDER BY score DESC LIMIT :limit")
+               f"to_tsquery('transcripts_english', :query) q WHERE f.document @@ q{published} "
+               "ORDER BY score DESC LIMIT :limit")
         params["query"] = to_tsquery(node)
     return [(int(row[0]), float(row[1]), str(row[2])) for row in session.execute(text(sql), params)]
 
