@@ -15,6 +15,7 @@ from transcripts.cli.ingest import ingest
 from transcripts.cli.library import delete, list_command, publish, show
 from transcripts.cli.quotes import quote, quotes
 from transcripts.cli.search import search
+from transcripts.cli.serve import serve
 from transcripts.cli.speakers import speakers, voices_group
 from transcripts.cli.topics import topics
 from transcripts.config import load_settings
@@ -37,6 +38,7 @@ def cli() -> None:
       transcripts search "how did he choose the actors" --speaker Baker
       transcripts quote 1 --text "we shot it in Texas City" --clip quote.m4a
       transcripts article add story.html --link 1 && transcripts quotes check 1
+      transcripts publish 1 && transcripts serve  # the reader at http://127.0.0.1:8000/
 
     Data lives in TRANSCRIPTS_HOME (see `transcripts config`); nothing leaves this machine.
     """
@@ -68,6 +70,7 @@ cli.add_command(search)
 cli.add_command(article)
 cli.add_command(quote)
 cli.add_command(quotes)
+cli.add_command(serve)
 
 
 def main() -> None:
