@@ -43,7 +43,8 @@ def home(tmp_path: Path, models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> P
     home.mkdir()
     (home / "models").symlink_to(models_dir)
     for var in ("TRANSCRIPTS_DB", "TRANSCRIPTS_MODEL", "TRANSCRIPTS_CONFIG", "TRANSCRIPTS_LANGUAGE",
-                "TRANSCRIPTS_DEVICE", "TRANSCRIPTS_COMPUTE_TYPE"):
+                "TRANSCRIPTS_DEVICE", "TRANSCRIPTS_COMPUTE_TYPE", "TRANSCRIPTS_PUBLIC_URL", "TRANSCRIPTS_SECURE_COOKIES",
+                "TRANSCRIPTS_SECRET_KEY", "TRANSCRIPTS_EDITOR_TOKEN"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("TRANSCRIPTS_HOME", str(home))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
@@ -139,3 +140,24 @@ def conversation(_conversation_template: str, home: Path, pg_server: str) -> Ite
         yield make_url(pg_server).set(database=name).render_as_string(hide_password=False)
     finally:
         _admin(pg_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def formats_store(tmp_path_factory: pytest.TempPathFactory, models_dir: Path, data_dir: Path) -> str:
+    """`fw_jfk.flac` as WebM with a video track, MP3, Ogg and WMA (which no browser plays), ingested into one
+    SQLite store and published: transcripts 1-4 in that order. Read-only for the tests that share it."""
+    from helpers import convert, run_json
+
+    home = tmp_path_factory.mktemp("formats")
+    (home / "models").symlink_to(models_dir)
+    sources = [convert(data_dir / "fw_jfk.flac", home / "jfk.webm", video=True)]
+    sources += [convert(data_dir / "fw_jfk.flac", home / f"jfk{suffix}") for suffix in (".mp3", ".ogg", ".wma")]
+    url = f"sqlite:///{home / 'formats.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRANSCRIPTS_HOME", str(home))
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        results = run_json("ingest", *map(str, sources), "--no-copy", "--db", url)
+        assert [r["status"] for r in results] == ["ingested"] * 4, results
+        for result in results:
+            run_json("publish", str(result["id"]), "--db", url)
+    return url
