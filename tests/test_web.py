@@ -387,3 +387,15 @@ def test_transcripts_serve_answers_on_the_port_it_was_given(conversation: str, h
         server.wait(10)
     assert re.search(rf"serving on http://127\.0\.0\.1:{free_port}/", server.stderr.read() if server.stderr else "")
 
+
+
+def test_the_readme_documents_every_route(home: Path) -> None:
+    from starlette.routing import Mount, Route
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme[readme.index("## The web app"):]
+    app = create_app(load_settings())
+    paths = [route.path.replace(":int", "") for route in app.routes if isinstance(route, Route | Mount)]
+    assert len(paths) >= 12
+    for path in paths:
+        assert f"`GET {path}" in section or f"`POST {path}" in section or f"`GET {path}/…`" in section, path

@@ -33,4 +33,4 @@ def serve(host: str, port: int, public_url: str | None, secure_cookies: bool | N
                              secure_cookies=None if secure_cookies is None else str(secure_cookies).lower())
     app = create_app(settings)
     click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, timeout_graceful_shutdown=5)

@@ -93,7 +93,10 @@ def _in_scope(column: str, scope: Scope, session: Session) -> tuple[str, dict[st
 
 def match_segments(session: Session, node: Node, scope: Scope, limit: int) -> list[tuple[int, float]]:
     """(segment id, score) of the best matches, best first; a higher score is a better match."""
-    restriction, params = _in_scope("rowid" if _is_sqlite(session) else "segment_id", scope, session)
+    # `+rowid` keeps a long list of allowed rows (every published segment) from becoming one index lookup per
+    # row inside FTS5 (2 s at 13,000 rows, against 9 ms as a filter on the matches)
+    column = ("+rowid" if scope.public_only else "rowid") if _is_sqlite(session) else "segment_id"
+    restriction, params = _in_scope(column, scope, session)
     params |= {"window": RANK_WINDOW, "limit": limit}
     if _is_sqlite(session):
         sql = ("SELECT rowid, -rank FROM (SELECT rowid, rank FROM segment_fts WHERE segment_fts MATCH :query"
@@ -158,6 +161,12 @@ def segment_ids_in_scope(session: Session, scope: Scope) -> set[int] | None:
         by_speaker = set(speaker_segment_ids(session, scope.speaker))
         allowed = by_speaker if allowed is None else allowed & by_speaker
     return allowed
+
+
+def public_transcript_ids(session: Session) -> list[int]:
+    """Every published transcript: what an anonymous reader's search may return."""
+    return [int(row[0]) for row in session.execute(text("SELECT id FROM transcript WHERE public = :public"),
+                                                   {"public": True})]
 
 
 def match_articles(session: Session, node: Node, limit: int, public_only: bool = False
