@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/diarization.py
 	$(BIN)/python bench/topics.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/reader.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

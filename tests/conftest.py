@@ -61,7 +61,8 @@ def home(tmp_path: Path, models_dir: Path, whisper_compute_type: str | None,
     home.mkdir()
     (home / "models").symlink_to(models_dir)
     for var in ("TRANSCRIPTS_DB", "TRANSCRIPTS_MODEL", "TRANSCRIPTS_CONFIG", "TRANSCRIPTS_LANGUAGE",
-                "TRANSCRIPTS_DEVICE", "TRANSCRIPTS_COMPUTE_TYPE"):
+                "TRANSCRIPTS_DEVICE", "TRANSCRIPTS_COMPUTE_TYPE", "TRANSCRIPTS_PUBLIC_URL", "TRANSCRIPTS_SECURE_COOKIES",
+                "TRANSCRIPTS_SECRET_KEY", "TRANSCRIPTS_EDITOR_TOKEN"):
         monkeypatch.delenv(var, raising=False)
     if whisper_compute_type:
         monkeypatch.setenv("TRANSCRIPTS_COMPUTE_TYPE", whisper_compute_type)
@@ -188,3 +189,24 @@ def every_recording(tmp_path_factory: pytest.TempPathFactory, models_dir: Path, 
         results = json.loads(run_cli("ingest", *map(str, paths), "--no-copy", "--db", url, "--json").stdout)
     assert all(r["status"] == "ingested" or r["error"].endswith("no speech found") for r in results), results
     return {Path(r["path"]).name: (url, r["id"]) for r in results if r["status"] == "ingested"}
+
+
+@pytest.fixture(scope="session")
+def formats_store(tmp_path_factory: pytest.TempPathFactory, models_dir: Path, data_dir: Path) -> str:
+    """`fw_jfk.flac` as WebM with a video track, MP3, Ogg and WMA (which no browser plays), ingested into one
+    SQLite store and published: transcripts 1-4 in that order. Read-only for the tests that share it."""
+    from helpers import convert, run_json
+
+    home = tmp_path_factory.mktemp("formats")
+    (home / "models").symlink_to(models_dir)
+    sources = [convert(data_dir / "fw_jfk.flac", home / "jfk.webm", video=True)]
+    sources += [convert(data_dir / "fw_jfk.flac", home / f"jfk{suffix}") for suffix in (".mp3", ".ogg", ".wma")]
+    url = f"sqlite:///{home / 'formats.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRANSCRIPTS_HOME", str(home))
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        results = run_json("ingest", *map(str, sources), "--no-copy", "--db", url)
+        assert [r["status"] for r in results] == ["ingested"] * 4, results
+        for result in results:
+            run_json("publish", str(result["id"]), "--db", url)
+    return url

@@ -23,7 +23,9 @@ def test_ingest_stores_a_timestamped_transcript(db_url: str, home: Path, data_di
     assert abs(result["duration"] - 30.0) < 0.05
 
     shown = run_json("show", str(result["id"]), "--db", db_url)
-    assert set(shown) == {"id", "title", "duration", "language", "model", "speakers", "topics", "segments"}
+    assert set(shown) == {"id", "title", "duration", "language", "model", "public", "speakers", "topics",
+                           "segments"}
+    assert shown["public"] is False  # nothing is public until published
     assert shown["title"] == "pyannote_sample"
     assert [(s["label"], s["name"]) for s in shown["speakers"]] == [("S1", None), ("S2", None)]
     segment = shown["segments"][0]

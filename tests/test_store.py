@@ -26,7 +26,7 @@ def test_opening_twice_migrates_once(db_url: str) -> None:
     Store(db_url).close()
     store = Store(db_url)
     with store.engine.connect() as conn:
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0004_articles_search"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0005_publish"
     store.close()
 
 

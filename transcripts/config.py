@@ -8,6 +8,7 @@ platformdirs gives the platform's user data dir, so a laptop install needs no se
 from __future__ import annotations
 
 import os
+import secrets
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,13 @@ _SOURCES: dict[str, tuple[str, str, str | None]] = {
     "device": ("TRANSCRIPTS_DEVICE", "device", "cpu"),
     "compute_type": ("TRANSCRIPTS_COMPUTE_TYPE", "compute_type", None),
     "language": ("TRANSCRIPTS_LANGUAGE", "language", None),
+    # the web app (`transcripts serve`); the two secrets are never printed by `transcripts config`
+    "public_url": ("TRANSCRIPTS_PUBLIC_URL", "public_url", None),
+    "secure_cookies": ("TRANSCRIPTS_SECURE_COOKIES", "secure_cookies", None),
+    "secret_key": ("TRANSCRIPTS_SECRET_KEY", "secret_key", None),
+    "editor_token": ("TRANSCRIPTS_EDITOR_TOKEN", "editor_token", None),
 }
+_SECRETS = ("secret_key", "editor_token")
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,69 @@ class Settings:
         """Names that recur across interviews, one per line (or comma separated), given to every ingest."""
         return self.home / "vocab.txt"
 
+    # --- the web app (`transcripts serve`) ---
+
+    @property
+    def public_url(self) -> str | None:
+        """The site's address as readers reach it (`https://news.example/transcripts`), for links that leave
+        the page (a copied quote, oEmbed); None: the address each request came to."""
+        url = self.get("public_url")
+        if not url:
+            return None
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"public URL {url!r}: must start with http:// or https://")
+        return url.rstrip("/")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS: as set, else on exactly when the public URL is https."""
+        value = self.get("secure_cookies")
+        if value is None:
+            return (self.public_url or "").startswith("https://")
+        if value.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if value.strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"secure_cookies {value!r}: use true or false")
+
+    @property
+    def editor_token(self) -> str | None:
+        """What an editor types to sign in (and scripts send as `Authorization: Bearer`); None: no editors."""
+        return self.get("editor_token") or None
+
+    @property
+    def secret_key_file(self) -> Path:
+        return self.home / "secret_key"
+
+    def secret_key(self) -> str:
+        """The key that signs sessions: as set, else generated once into the data dir, readable by its owner
+        only. Web processes on different machines share sessions only when TRANSCRIPTS_SECRET_KEY is set."""
+        value = self.get("secret_key")
+        if value:
+            return value
+        path = self.secret_key_file
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            key = path.read_text(encoding="ascii").strip()
+            if key:
+                return key
+            raise ConfigError(f"{path}: empty secret key file (delete it to make a new one)") from None
+        except OSError as error:
+            raise ConfigError(f"{path}: cannot create the secret key file ({error})") from error
+        key = secrets.token_urlsafe(48)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(key + "\n")
+        return key
+
+    @property
+    def renditions_dir(self) -> Path:
+        """Audio a browser can play, made once from recordings it cannot (wma, avi, amr, mkv)."""
+        return self.home / "renditions"
+
+    # --- end of the web app's settings ---
+
     def describe(self) -> dict[str, dict[str, Any]]:
         """Every setting with its value and source, for `transcripts config`."""
         out: dict[str, dict[str, Any]] = {
@@ -94,7 +164,8 @@ class Settings:
                             else "absent"},
         }
         for name, setting in self.values.items():
-            out[name] = {"value": setting.value, "source": setting.source}
+            shown = "(set)" if name in _SECRETS and setting.value else setting.value
+            out[name] = {"value": shown, "source": setting.source}
         out["db"]["value"] = self.db_url
         out["model"]["value"] = self.model
         out["compute_type"]["value"] = self.compute_type
@@ -134,7 +205,7 @@ def load_settings(**flags: str | None) -> Settings:
             values[name] = Setting(flags[name], "flag")
         elif os.environ.get(env_var):
             values[name] = Setting(os.environ[env_var], f"env {env_var}")
-        elif file_values.get(file_key):
+        elif file_values.get(file_key) not in (None, ""):  # `false` in TOML is a value too
             values[name] = Setting(str(file_values[file_key]), f"config file {config_file}")
         else:
             values[name] = Setting(default, "default")

@@ -75,6 +75,7 @@ class TranscriptDoc:
     topics: list[TopicDoc] = field(default_factory=list)
     recorded_at: datetime | None = None  # when the recording was made, if known (else created_at stands in)
     has_video: bool = False
+    public: bool = False  # published: anonymous readers of the web app may open it
 
     def topic_segments(self) -> list[tuple[TopicDoc | None, list[SegmentDoc]]]:
         """Segments grouped under their topics, in order (segments outside any topic under None)."""
@@ -100,6 +101,7 @@ class TranscriptDoc:
             "duration": round(self.duration, 3),
             "language": self.language,
             "model": self.model,
+            "public": self.public,
             "speakers": [{"label": s.label, "name": s.name, "is_interviewer": s.is_interviewer}
                          for s in self.speakers],
             "topics": [topic.as_json() for topic in self.topics],

@@ -8,7 +8,7 @@ two rankings by reciprocal rank (RRF), which needs no calibration between bm25 a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -108,10 +108,14 @@ class Searcher:
 
     def _by_meaning(self, session: Session, query: str, scope: Scope, limit: int) -> list[tuple[int, float]]:
         self.vectors.refresh(session)
-        ids = fts.segment_ids_in_scope(session, scope)
+        ids = fts.segment_ids_in_scope(session, replace(scope, public_only=False))
         allowed = None if ids is None else np.fromiter(ids, dtype=np.int64, count=len(ids))
+        published = None
+        if scope.public_only:  # by transcript: listing every published segment costs more than the search
+            public = fts.public_transcript_ids(session)
+            published = np.fromiter(public, dtype=np.int64, count=len(public))
         [vector] = self.embedder.encode([_plain_words(query)])
-        return self.vectors.nearest(vector, limit, allowed, floor=MIN_SIMILARITY)
+        return self.vectors.nearest(vector, limit, allowed, floor=MIN_SIMILARITY, transcripts=published)
 
     def _hits(self, session: Session, ranked: list[tuple[int, float]], snippets: dict[int, str]) -> list[Hit]:
         ids = [segment_id for segment_id, _ in ranked]
@@ -136,11 +140,11 @@ class Searcher:
                             topic={"id": topic_id, "title": topic_title} if topic_id is not None else None))
         return hits
 
-    def search_articles(self, query: str, limit: int = 20) -> list[ArticleHit]:
+    def search_articles(self, query: str, limit: int = 20, public_only: bool = False) -> list[ArticleHit]:
         """Articles by words in their title and body (meaning search covers what was said, not articles)."""
         node = search_syntax.parse(query)
         with self.store.session() as session:
-            matches = fts.match_articles(session, node, limit)
+            matches = fts.match_articles(session, node, limit, public_only)
             articles = {a.id: a for a in session.scalars(select(Article).where(
                 Article.id.in_([m[0] for m in matches])))}
             return [ArticleHit(article_id=i, title=articles[i].title, url=articles[i].url, snippet=snippet,

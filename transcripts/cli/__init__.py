@@ -12,9 +12,10 @@ from transcripts.cli.articles import article
 from transcripts.cli.common import TranscriptsGroup, db_option, emit_json, json_option
 from transcripts.cli.export import export
 from transcripts.cli.ingest import ingest
-from transcripts.cli.library import delete, list_command, resegment, show
+from transcripts.cli.library import delete, list_command, publish, resegment, show
 from transcripts.cli.quotes import quote, quotes
 from transcripts.cli.search import search
+from transcripts.cli.serve import serve
 from transcripts.cli.speakers import speakers, voices_group
 from transcripts.cli.topics import topics
 from transcripts.config import load_settings
@@ -37,6 +38,7 @@ def cli() -> None:
       transcripts search "how did he choose the actors" --speaker Baker
       transcripts quote 1 --text "we shot it in Texas City" --clip quote.m4a
       transcripts article add story.html --link 1 && transcripts quotes check 1
+      transcripts publish 1 && transcripts serve  # the reader at http://127.0.0.1:8000/
 
     Data lives in TRANSCRIPTS_HOME (see `transcripts config`); nothing leaves this machine.
     """
@@ -60,6 +62,7 @@ cli.add_command(list_command)
 cli.add_command(show)
 cli.add_command(delete)
 cli.add_command(resegment)
+cli.add_command(publish)
 cli.add_command(speakers)
 cli.add_command(topics)
 cli.add_command(export)
@@ -68,6 +71,7 @@ cli.add_command(search)
 cli.add_command(article)
 cli.add_command(quote)
 cli.add_command(quotes)
+cli.add_command(serve)
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ def article() -> None:
       transcripts article 1                            # show it, with its text (--no-body: without)
       transcripts article link 1 4 5                   # it also quotes transcripts 4 and 5
       transcripts article unlink 1 5
+      transcripts article publish 1                    # anonymous web readers may see it (--unpublish)
       transcripts article delete 1
     """
 
@@ -31,12 +32,12 @@ def article_json(row: Article, body: bool = False) -> dict[str, Any]:
     data = {"id": row.id, "title": row.title, "author": row.author,
             "published": row.published_at.isoformat() if row.published_at else None, "url": row.url,
             "source": row.source, "embeds": row.embeds, "transcripts": [t.id for t in row.transcripts],
-            "words": len(row.body.split())}
+            "words": len(row.body.split()), "public": row.public}
     return data | {"body": row.body} if body else data
 
 
 def _describe(row: Article) -> str:
-    lines = [f"{row.id:>5}  {row.title}"]
+    lines = [f"{row.id:>5}  {row.title}{'  (public)' if row.public else ''}"]
     byline = ", ".join(x for x in (row.author, row.published_at.isoformat() if row.published_at else None) if x)
     if byline:
         lines.append(f"       {byline}")
@@ -138,6 +139,23 @@ def link(store: Store, article_id: int, transcript_ids: tuple[int, ...], as_json
 def unlink(store: Store, article_id: int, transcript_ids: tuple[int, ...], as_json: bool) -> None:
     """Remove links between the article and these transcripts (neither is deleted)."""
     _relink(store, article_id, transcript_ids, as_json, linking=False)
+
+
+@article.command(name="publish")
+@click.argument("article_id", type=int)
+@click.option("--unpublish", is_flag=True, help="Take it back: anonymous readers no longer see it.")
+@db_option
+@json_option
+@with_store
+def publish(store: Store, article_id: int, unpublish: bool, as_json: bool) -> None:
+    """Let anonymous readers of the web app see the article (its transcripts are published on their own)."""
+    with store.session() as session:
+        row = article_repository.set_public(session, article_id, not unpublish)
+        data = article_json(row)
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(f"article {article_id} is {'public' if data['public'] else 'private'}: {data['title']}")
 
 
 @article.command(name="delete")

@@ -29,7 +29,7 @@ def list_command(store: Store, as_json: bool) -> None:
         return
     for row in rows:
         click.echo(f"{row.id:>5}  {timefmt.hms(row.duration)}  {row.language or '--':3} {row.model:8} "
-                   f"{row.created_at:%Y-%m-%d}  {row.title}")
+                   f"{row.created_at:%Y-%m-%d}  {row.title}{'  (public)' if row.public else ''}")
 
 
 @click.command()
@@ -98,3 +98,21 @@ def resegment(store: Store, transcript_ids: tuple[int, ...], every: bool, force:
         emit_json(results)
     if any("error" in result for result in results):
         raise SystemExit(1)
+
+
+@click.command()
+@click.argument("transcript_id", type=int)
+@click.option("--unpublish", is_flag=True, help="Take it back: anonymous readers get 404 again.")
+@db_option
+@json_option
+@with_store
+def publish(store: Store, transcript_id: int, unpublish: bool, as_json: bool) -> None:
+    """Let anonymous readers of the web app open a transcript, its recording and its API (nothing is public
+    until published)."""
+    with store.session() as session:
+        row = repository.set_public(session, transcript_id, not unpublish)
+        shown = {"id": row.id, "title": row.title, "public": row.public}
+    if as_json:
+        emit_json(shown)
+    else:
+        click.echo(f"transcript {transcript_id} is {'public' if shown['public'] else 'private'}: {shown['title']}")

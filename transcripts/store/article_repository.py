@@ -35,8 +35,16 @@ def get_article(session: Session, article_id: int) -> Article:
     return article
 
 
-def list_articles(session: Session) -> list[Article]:
-    return list(session.scalars(select(Article).order_by(Article.id)))
+def list_articles(session: Session, public_only: bool = False) -> list[Article]:
+    query = select(Article).order_by(Article.id)
+    return list(session.scalars(query.where(Article.public.is_(True)) if public_only else query))
+
+
+def set_public(session: Session, article_id: int, public: bool) -> Article:
+    """Publish an article (anonymous readers of the web app may see it) or take it back."""
+    article = get_article(session, article_id)
+    article.public = public
+    return article
 
 
 def link(session: Session, article_id: int, transcript_ids: Sequence[int]) -> Article:

@@ -42,6 +42,7 @@ class Scope:
     transcript_ids: tuple[int, ...] = ()
     article_id: int | None = None
     since: datetime | None = None
+    public_only: bool = False  # only published transcripts: what an anonymous web reader may search
 
     def segment_sql(self, sqlite: bool) -> tuple[str, dict[str, Any]]:
         """SQL for the segments allowed by every filter but the speaker (which the index itself applies),
@@ -60,6 +61,9 @@ class Scope:
             conditions.append("coalesce(t.recorded_at, t.created_at) >= :scope_since")
             since = self.since.astimezone(UTC)
             params["scope_since"] = since.replace(tzinfo=None).isoformat(" ") if sqlite else since
+        if self.public_only:
+            conditions.append("t.public = :scope_public")
+            params["scope_public"] = True
         if not conditions:
             return "", {}
         return ("SELECT s.id FROM segment s JOIN transcript t ON t.id = s.transcript_id WHERE "
@@ -89,7 +93,10 @@ def _in_scope(column: str, scope: Scope, session: Session) -> tuple[str, dict[st
 
 def match_segments(session: Session, node: Node, scope: Scope, limit: int) -> list[tuple[int, float]]:
     """(segment id, score) of the best matches, best first; a higher score is a better match."""
-    restriction, params = _in_scope("rowid" if _is_sqlite(session) else "segment_id", scope, session)
+    # `+rowid` keeps a long list of allowed rows (every published segment) from becoming one index lookup per
+    # row inside FTS5 (2 s at 13,000 rows, against 9 ms as a filter on the matches)
+    column = ("+rowid" if scope.public_only else "rowid") if _is_sqlite(session) else "segment_id"
+    restriction, params = _in_scope(column, scope, session)
     params |= {"window": RANK_WINDOW, "limit": limit}
     if _is_sqlite(session):
         sql = ("SELECT rowid, -rank FROM (SELECT rowid, rank FROM segment_fts WHERE segment_fts MATCH :query"
@@ -156,18 +163,30 @@ def segment_ids_in_scope(session: Session, scope: Scope) -> set[int] | None:
     return allowed
 
 
-def match_articles(session: Session, node: Node, limit: int) -> list[tuple[int, float, str]]:
-    """(article id, score, snippet of the body) of the best matching articles, best first."""
+def public_transcript_ids(session: Session) -> list[int]:
+    """Every published transcript: what an anonymous reader's search may return."""
+    return [int(row[0]) for row in session.execute(text("SELECT id FROM transcript WHERE public = :public"),
+                                                   {"public": True})]
+
+
+def match_articles(session: Session, node: Node, limit: int, public_only: bool = False
+                   ) -> list[tuple[int, float, str]]:
+    """(article id, score, snippet of the body) of the best matching articles (or published ones), best first."""
     start, stop = HIGHLIGHT
-    params = {"limit": limit, "start": start, "stop": stop}
+    params: dict[str, Any] = {"limit": limit, "start": start, "stop": stop}
+    if public_only:
+        params["public"] = True
     if _is_sqlite(session):
+        published = " AND rowid IN (SELECT id FROM article WHERE public = :public)" if public_only else ""
         sql = (f"SELECT rowid, -rank, snippet(article_fts, 1, :start, :stop, '…', {SNIPPET_WORDS}) "
-               "FROM article_fts WHERE article_fts MATCH :query ORDER BY rank LIMIT :limit")
+               f"FROM article_fts WHERE article_fts MATCH :query{published} ORDER BY rank LIMIT :limit")
         params["query"] = to_fts5(node)
     else:
+        published = " AND a.public = :public" if public_only else ""
         sql = ("SELECT a.id, ts_rank(f.document, q, 1) AS score, ts_headline('transcripts_english', a.body, q, "
                f"{_HEADLINE_OPTIONS}) FROM article_fts f JOIN article a ON a.id = f.article_id, "
-               "to_tsquery('transcripts_english', :query) q WHERE f.document @@ q ORDER BY score DESC LIMIT :limit")
+               f"to_tsquery('transcripts_english', :query) q WHERE f.document @@ q{published} "
+               "ORDER BY score DESC LIMIT :limit")
         params["query"] = to_tsquery(node)
     return [(int(row[0]), float(row[1]), str(row[2])) for row in session.execute(text(sql), params)]
 

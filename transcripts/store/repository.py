@@ -5,7 +5,7 @@ an ingest writes its media row, transcript, speakers, segments and words in one,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ from transcripts.store.schema import Media, Person, Segment, Speaker, Topic, Tra
 
 @dataclass(frozen=True)
 class TranscriptSummary:
-    """A line of `transcripts list`."""
+    """A line of `transcripts list` (and of the web library)."""
 
     id: int
     title: str
@@ -34,11 +34,33 @@ class TranscriptSummary:
     segments: int
     created_at: datetime
     path: str
+    public: bool = False
+    recorded_at: datetime | None = None
+    speakers: list[str] = field(default_factory=list)  # names once set, else labels, in label order
+    topics: int = 0
+
+    @property
+    def date(self) -> datetime:
+        """When it was recorded, if known, else when it was stored: what a library sorts by."""
+        return self.recorded_at or self.created_at
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "duration": round(self.duration, 3),
                 "language": self.language, "model": self.model, "segments": self.segments,
-                "created_at": self.created_at.isoformat(), "path": self.path}
+                "created_at": self.created_at.isoformat(),
+                "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
+                "speakers": list(self.speakers), "topics": self.topics, "public": self.public, "path": self.path}
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """Where a transcript's recording is, for serving it: the stored copy, its hash and whether it is video."""
+
+    transcript_id: int
+    path: str
+    sha256: str
+    has_video: bool
+    public: bool
 
 
 def transcript_for_sha(session: Session, sha256: str) -> int | None:
@@ -157,15 +179,46 @@ def _label_order(label: str) -> tuple[int, str]:
     return (int(digits) if digits.isdigit() else 1 << 30, label)
 
 
-def list_transcripts(session: Session) -> list[TranscriptSummary]:
+def list_transcripts(session: Session, public_only: bool = False) -> list[TranscriptSummary]:
+    """Every transcript (or only the published ones) in id order, with speakers and topic counts."""
     counts = (select(Segment.transcript_id, func.count().label("n")).group_by(Segment.transcript_id)
               .subquery())
-    rows = session.execute(
-        select(Transcript, Media.original_path, func.coalesce(counts.c.n, 0))
-        .join(Media).outerjoin(counts, counts.c.transcript_id == Transcript.id).order_by(Transcript.id)
-    )
-    return [TranscriptSummary(t.id, t.title, t.duration, t.language, t.model, n, t.created_at, path)
-            for t, path, n in rows]
+    topic_counts = (select(Topic.transcript_id, func.count().label("n")).group_by(Topic.transcript_id)
+                    .subquery())
+    query = (select(Transcript, Media.original_path, func.coalesce(counts.c.n, 0), func.coalesce(topic_counts.c.n, 0))
+             .join(Media).outerjoin(counts, counts.c.transcript_id == Transcript.id)
+             .outerjoin(topic_counts, topic_counts.c.transcript_id == Transcript.id).order_by(Transcript.id))
+    if public_only:
+        query = query.where(Transcript.public.is_(True))
+    rows = session.execute(query).all()
+    speakers: dict[int, list[tuple[str, str]]] = {}
+    speaker_query = select(Speaker.transcript_id, Speaker.label, Speaker.name)
+    if public_only:
+        speaker_query = speaker_query.join(Transcript).where(Transcript.public.is_(True))
+    for transcript_id, label, name in session.execute(speaker_query):
+        speakers.setdefault(transcript_id, []).append((label, name or label))
+    return [TranscriptSummary(t.id, t.title, t.duration, t.language, t.model, n, t.created_at, path, t.public,
+                              t.recorded_at, [name for label, name in sorted(speakers.get(t.id, []),
+                                                                             key=lambda p: _label_order(p[0]))],
+                              topics)
+            for t, path, n, topics in rows]
+
+
+def set_public(session: Session, transcript_id: int, public: bool) -> Transcript:
+    """Publish a transcript (anonymous readers may open it, its media and its API) or take it back."""
+    transcript = get_transcript(session, transcript_id)
+    transcript.public = public
+    return transcript
+
+
+def media_ref(session: Session, transcript_id: int) -> MediaRef:
+    """The recording behind a transcript, without loading its words."""
+    row = session.execute(select(Transcript.public, Media.path, Media.sha256, Media.has_video).join(Media)
+                          .where(Transcript.id == transcript_id)).first()
+    if row is None:
+        raise NotFound(f"transcript {transcript_id}: no such transcript (see `transcripts list`)")
+    public, path, sha256, has_video = row
+    return MediaRef(transcript_id, path, sha256, has_video, public)
 
 
 def get_transcript(session: Session, transcript_id: int) -> Transcript:
@@ -176,36 +229,52 @@ def get_transcript(session: Session, transcript_id: int) -> Transcript:
 
 
 def load_document(session: Session, transcript_id: int) -> TranscriptDoc:
-    """A whole transcript as plain data, loaded in a fixed number of queries."""
-    transcript = session.scalar(
-        select(Transcript).where(Transcript.id == transcript_id).options(
-            selectinload(Transcript.media),
-            selectinload(Transcript.speakers).selectinload(Speaker.person),
-            selectinload(Transcript.segments).selectinload(Segment.words),
-            selectinload(Transcript.topics),
-        )
-    )
-    if transcript is None:
+    """A whole transcript as plain data, in five row queries.
+
+    Rows, not ORM objects: an hour holds some 9,000 words, which the ORM takes a second to build, and even a
+    short transcript spent most of its time in the ORM's eager loading (the reader's page waits on this).
+    """
+    head = session.execute(
+        select(Transcript.title, Transcript.duration, Transcript.language, Transcript.model, Transcript.created_at,
+               Transcript.settings, Transcript.recorded_at, Transcript.public, Media.path, Media.original_path,
+               Media.has_video).join(Media).where(Transcript.id == transcript_id)).first()
+    if head is None:
         raise NotFound(f"transcript {transcript_id}: no such transcript (see `transcripts list`)")
-    speakers = {s.id: SpeakerDoc(s.label, s.name, s.is_interviewer, s.talk_time, s.turns,
-                                 s.person.name if s.person else None, s.similarity)
-                for s in transcript.speakers}
+    speakers = {
+        row.id: SpeakerDoc(row.label, row.name, row.is_interviewer, row.talk_time, row.turns, row.person,
+                           row.similarity)
+        for row in session.execute(
+            select(Speaker.id, Speaker.label, Speaker.name, Speaker.is_interviewer, Speaker.talk_time,
+                   Speaker.turns, Person.name.label("person"), Speaker.similarity)
+            .outerjoin(Person, Person.id == Speaker.person_id).where(Speaker.transcript_id == transcript_id))
+    }
+    words: dict[int, list[asr.Word]] = {}
+    rows = session.connection()  # Core rows: the ORM's result layer doubles the cost of 9,000 of them
+    in_transcript = select(Segment.id).where(Segment.transcript_id == transcript_id)
+    for segment_id, start, end, text, probability in rows.execute(  # in index order: no sort
+            select(Word.segment_id, Word.start, Word.end, Word.text, Word.probability)
+            .where(Word.segment_id.in_(in_transcript)).order_by(Word.segment_id, Word.seq)).all():
+        words.setdefault(segment_id, []).append(asr.Word(start, end, text, probability))
     segments = [
-        SegmentDoc(
-            id=seg.id, start=seg.start, end=seg.end,
-            speaker=speakers.get(seg.speaker_id) if seg.speaker_id is not None else None, text=seg.text,
-            words=[asr.Word(w.start, w.end, w.text, w.probability) for w in seg.words], topic_id=seg.topic_id,
-        )
-        for seg in transcript.segments
+        SegmentDoc(id=segment_id, start=start, end=end,
+                   speaker=speakers.get(speaker_id) if speaker_id is not None else None, text=text,
+                   words=words.get(segment_id, []), topic_id=topic_id)
+        for segment_id, start, end, speaker_id, text, topic_id in rows.execute(
+            select(Segment.id, Segment.start, Segment.end, Segment.speaker_id, Segment.text, Segment.topic_id)
+            .where(Segment.transcript_id == transcript_id).order_by(Segment.seq)).all()
     ]
-    topic_docs = [topic_doc(t) for t in transcript.topics]
-    ordered_speakers = sorted(speakers.values(), key=lambda s: _label_order(s.label))
+    topic_docs = [
+        TopicDoc(row.id, row.start, row.end, row.title, list(row.keywords or []), row.question, row.edited)
+        for row in session.execute(
+            select(Topic.id, Topic.start, Topic.end, Topic.title, Topic.keywords, Topic.question, Topic.edited)
+            .where(Topic.transcript_id == transcript_id).order_by(Topic.seq))
+    ]
     return TranscriptDoc(
-        id=transcript.id, title=transcript.title, duration=transcript.duration, language=transcript.language,
-        model=transcript.model, created_at=transcript.created_at, media_path=transcript.media.path,
-        original_path=transcript.media.original_path, settings=dict(transcript.settings or {}),
-        speakers=ordered_speakers, segments=segments, topics=topic_docs, recorded_at=transcript.recorded_at,
-        has_video=transcript.media.has_video,
+        id=transcript_id, title=head.title, duration=head.duration, language=head.language, model=head.model,
+        created_at=head.created_at, media_path=head.path, original_path=head.original_path,
+        settings=dict(head.settings or {}), speakers=sorted(speakers.values(), key=lambda s: _label_order(s.label)),
+        segments=segments, topics=topic_docs, recorded_at=head.recorded_at, has_video=head.has_video,
+        public=head.public,
     )
 
 

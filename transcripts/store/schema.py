@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -74,6 +75,8 @@ class Transcript(Base):
     duration: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Anonymous readers of the web app see only public transcripts (`transcripts publish`).
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     media: Mapped[Media] = relationship(back_populates="transcripts")
     speakers: Mapped[list[Speaker]] = relationship(
@@ -112,6 +115,8 @@ class Article(Base):
     published_at: Mapped[date | None] = mapped_column(Date)
     body: Mapped[str] = mapped_column(Text)
     embeds: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Who may read it on the web app (`transcripts article publish`), not the date it bears (`published_at`).
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     transcripts: Mapped[list[Transcript]] = relationship(secondary=article_transcript, order_by="Transcript.id")
