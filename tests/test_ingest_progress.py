@@ -3,6 +3,7 @@ left only counts down, and the voice-activity network runs once per file whateve
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +71,7 @@ def test_the_time_left_only_counts_down() -> None:
         now[0] = at
         shown.append(eta(done))
     assert shown[0] == pytest.approx(9.0)
-    assert all(later <= earlier for earlier, later in zip(shown, shown[1:], strict=False))
+    assert all(later <= earlier for earlier, later in itertools.pairwise(shown))
     assert shown[-1] == 0.0
 
 

