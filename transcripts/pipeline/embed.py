@@ -17,7 +17,7 @@ import json
 import os
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -107,8 +107,10 @@ class Embedder:
         self._tokenizer = tokenizer
         self._session = _onnx_session(model_path, self.threads)
 
-    def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
-        """Unit vectors, one row per text (float32, shape (len(texts), 384)); empty text gives a zero row."""
+    def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE,
+               on_progress: Callable[[float], None] | None = None) -> np.ndarray:
+        """Unit vectors, one row per text (float32, shape (len(texts), 384)); empty text gives a zero row.
+        `on_progress(fraction)` after each batch."""
         with self._lock:
             if self._session is None:
                 self._load()
@@ -118,6 +120,8 @@ class Embedder:
         for first in range(0, len(order), batch_size):
             chunk = order[first:first + batch_size]
             out[chunk] = self._encode_batch([texts[i] for i in chunk])
+            if on_progress:
+                on_progress((first + len(chunk)) / len(order))
         return out
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:

@@ -119,6 +119,59 @@ def join_recordings(data_dir: Path, names: Sequence[str], target: Path, gap_s: f
     return JoinedRecording(target, len(joined) / 1000, changes, questions)
 
 
+# The shared recordings of every kind (interviews, a phone call, meetings, a junket panel, a speech, speech
+# that changes language, a stereo pair, silence), in the order a long test recording repeats them.
+LONG_RECORDING_PARTS = (
+    "libri_interview_1688_1998.wav", "pyannote_sample.wav", "ami_dev00.wav", "libri_panel_2033_2414_3080.wav",
+    "fw_jfk.flac", "fw_multilingual.mp3", "ami_dev01.wav", "fw_hotwords.mp3", "fw_stereo_diarization.wav",
+    "ami_trn01.wav", "pyannote_empty.wav", "sample_interview.mp3",
+)
+
+
+@dataclass(frozen=True)
+class LongRecording:
+    """Recordings joined end to end, over and over, up to a length; turns known where the parts have RTTM."""
+
+    path: Path
+    duration: float
+    reference: list[Turn]  # speakers named `<part>:<speaker>`, so a voice heard again keeps its name
+    scored: list[tuple[float, float]]  # the stretches whose parts have a reference
+
+
+def long_recording(parts: Sequence[Path], seconds: float, target: Path, gap_s: float = 0.5) -> LongRecording:
+    """Join `parts` (mixed to mono) into `target` (wav), each pass starting one part later than the last,
+    until the recording is `seconds` long (the last part is cut there). Hours of real, varied speech for
+    measuring speed and memory where no long recording with a reference exists."""
+    from pydub import AudioSegment
+
+    from transcripts.pipeline import media
+
+    decoded = [media.decode(media.probe(path)) for path in parts]
+    silence = AudioSegment.silent(round(gap_s * 1000), frame_rate=media.SAMPLE_RATE)
+    pieces: list[AudioSegment] = []
+    reference: list[Turn] = []
+    scored: list[tuple[float, float]] = []
+    length_ms = 0
+    for turn in itertools.count():
+        index = turn % len(parts) + turn // len(parts)
+        path, audio = parts[index % len(parts)], decoded[index % len(parts)]
+        offset = length_ms / 1000
+        if offset >= seconds:
+            break
+        rttm = path.with_suffix(".rttm")
+        if rttm.exists():
+            end = min(offset + len(audio) / 1000, seconds)
+            scored.append((offset, end))
+            reference += [Turn(offset + t.start, min(offset + t.end, end), f"{path.stem}:{t.speaker}")
+                          for t in rttm_turns(rttm) if offset + t.start < end]
+        pieces += [audio, silence]
+        length_ms += len(audio) + len(silence)
+    first = pieces[0]  # every part is decoded to the same rate, width and channels: join the bytes
+    joined = first._spawn(b"".join(piece.raw_data for piece in pieces))[: round(seconds * 1000)]
+    joined.export(target, format="wav")
+    return LongRecording(target, len(joined) / 1000, reference, scored)
+
+
 def boundary_string(boundaries: Sequence[float], duration: float, resolution_s: float = 0.5) -> str:
     """Boundaries as the strings `nltk.metrics.segmentation` scores: one character per `resolution_s`."""
     marks = ["0"] * (int(duration / resolution_s) + 1)
