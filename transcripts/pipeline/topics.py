@@ -42,8 +42,10 @@ CONVERSATION_MIN_SPEECH_S = 4.0  # speech needed on each side to judge
 # 0.15-0.75, a phone call against studio recordings: 2.5 or more) ...
 SOUND_CHANGE = 1.5
 # ... make a new voice's turn a change of conversation while voices already heard say at most this share
-# of the half-minute after it.
+# of the half-minute after it, in short turns only (LibriSpeech's readers each have their own microphone:
+# sound alone would cut a panel at every new panellist, whom the moderator follows with a full question).
 SOUND_OLD_VOICES = 0.25
+SOUND_SHORT_TURN_S = 1.5
 FOLLOW_UP_SIMILARITY = 0.45  # a question at least this close to the topic in progress continues it
 # ... or this close when it opens with a connective ("And how did you find the other actors?"): an
 # interviewer's "and" carries the line on. On the sample interview such a follow-up scores 0.42-0.46,
@@ -149,9 +151,11 @@ def conversation_changes(turns: Sequence[_Turn], segments: Sequence[Segment] = (
     """
     changes: list[int] = []
     heard = {turns[0].speaker} if turns else set()
+    since = 0.0  # where the conversation in progress started
     for index, turn in enumerate(turns[1:], start=1):
         before, before_speech = _voices(turns, turn.start - CONVERSATION_WINDOW_S, turn.start)
         after, after_speech = _voices(turns, turn.start, turn.start + CONVERSATION_WINDOW_S)
+        found = len(changes)
         if (before_speech >= CONVERSATION_MIN_SPEECH_S and after_speech >= CONVERSATION_MIN_SPEECH_S
                 and turn.speaker):
             if not after & (heard | before):
@@ -161,24 +165,33 @@ def conversation_changes(turns: Sequence[_Turn], segments: Sequence[Segment] = (
                 changes.append(cut)
                 heard = {t.speaker for t in turns[index:] if t.speaker in heard}
             elif (turn.speaker not in heard and sound is not None
-                  and _speech_of(turns, heard | before, turn.start) <= SOUND_OLD_VOICES * after_speech
-                  and _sound_change(segments, sound, turn.start) >= SOUND_CHANGE):
+                  and _only_short_turns(turns[index:], heard | before, turn.start)
+                  and _sound_change(segments, sound, turn.start, since) >= SOUND_CHANGE):
                 changes.append(turn.first)
                 heard = set()
+        if len(changes) > found:
+            since = segments[changes[-1]].start if segments else turn.start
         heard.add(turn.speaker)
     return changes
 
 
-def _speech_of(turns: Sequence[_Turn], voices: set[str], start: float) -> float:
-    """Seconds that `voices` speak in the half-minute from `start`."""
+def _only_short_turns(later: Sequence[_Turn], voices: set[str], start: float) -> bool:
+    """Whether `voices` say nothing in the half-minute from `start` but short turns (a "Hello?" the encoder
+    gave to a voice already heard), at most `SOUND_OLD_VOICES` of the speech there."""
     end = start + CONVERSATION_WINDOW_S
-    return sum(max(0.0, min(t.end, end) - max(t.start, start)) for t in turns if t.speaker in voices)
+    old = [t for t in later if t.speaker in voices and t.start < end]
+    heard = sum(min(t.end, end) - max(t.start, start) for t in later if t.start < end)
+    return (all(t.end - t.start <= SOUND_SHORT_TURN_S for t in old)
+            and sum(t.end - t.start for t in old) <= SOUND_OLD_VOICES * max(heard, 1e-6))
 
 
-def _sound_change(segments: Sequence[Segment], sound: np.ndarray, at: float) -> float:
-    """How differently the half-minutes before and after `at` sound."""
-    before = [i for i, s in enumerate(segments) if at - CONVERSATION_WINDOW_S <= s.start < at]
+def _sound_change(segments: Sequence[Segment], sound: np.ndarray, at: float, since: float) -> float:
+    """How differently the half-minute after `at` sounds from the one before it (within the conversation
+    in progress, which starts at `since`); 0 when the conversation has said too little yet to compare."""
+    before = [i for i, s in enumerate(segments) if max(at - CONVERSATION_WINDOW_S, since) <= s.start < at]
     after = [i for i, s in enumerate(segments) if at <= s.start < at + CONVERSATION_WINDOW_S]
+    if sum(segments[i].end - segments[i].start for i in before) < CONVERSATION_MIN_SPEECH_S:
+        return 0.0
     seconds = np.array([s.end - s.start for s in segments])
     return difference(sound[before], sound[after], seconds[before], seconds[after])
 
