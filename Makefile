@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/models.py
 	$(BIN)/python bench/diarization.py
+	$(BIN)/python bench/speakers.py
 	$(BIN)/python bench/topics.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/reader.py

@@ -34,6 +34,7 @@ from transcripts.pipeline import fbank
 
 DIMENSIONS = 192
 BATCH_SIZE = 16  # windows per call: 4-32 cost the same per window here (docs/benchmarks.md)
+_FEATURE_CHUNK = 256  # windows whose features are made at once (12 MB)
 _WEIGHTS = Path("models") / "speech_campplus_sv_zh_en_16k-common_advanced" / "campplus_cn_en_common.pt"
 _EXPORT_VERSION = 1  # bump when the export itself changes, so old caches are not reused
 
@@ -114,25 +115,31 @@ class SpeakerEncoder:
 
     def embed(self, samples: np.ndarray, windows: Sequence[tuple[float, float]],
               on_progress: Callable[[float], None] | None = None) -> np.ndarray:
-        """One embedding (not normalised) per (start, end) window of 16 kHz samples, (len(windows), 192)."""
+        """One embedding (not normalised) per (start, end) window of 16 kHz samples, (len(windows), 192).
+
+        Features are made `_FEATURE_CHUNK` windows at a time, so memory stays flat however long the audio.
+        """
         out = np.zeros((len(windows), DIMENSIONS), dtype=np.float32)
-        if not windows:
-            return out
-        session = self._load()
+        session = self._load() if windows else None
+        for first in range(0, len(windows), _FEATURE_CHUNK):
+            chunk = windows[first:first + _FEATURE_CHUNK]
+            out[first:first + len(chunk)] = self._embed_chunk(session, samples, chunk)
+            if on_progress:
+                on_progress((first + len(chunk)) / len(windows))
+        return out
+
+    def _embed_chunk(self, session: Any, samples: np.ndarray, windows: Sequence[tuple[float, float]]) -> np.ndarray:
+        out = np.zeros((len(windows), DIMENSIONS), dtype=np.float32)
         features, frames, offsets, dim = fbank.window_features(samples, windows)
         by_length: dict[int, list[int]] = {}
         for index, count in enumerate(frames.tolist()):
             by_length.setdefault(max(count, 1), []).append(index)
-        done = 0
-        for count, indices in sorted(by_length.items()):
+        for count, indices in by_length.items():
             for first in range(0, len(indices), self.batch_size):
-                chunk = indices[first:first + self.batch_size]
-                batch = np.zeros((len(chunk), count, dim), dtype=np.float32)
-                for row, index in enumerate(chunk):
+                batch_indices = indices[first:first + self.batch_size]
+                batch = np.zeros((len(batch_indices), count, dim), dtype=np.float32)
+                for row, index in enumerate(batch_indices):
                     if frames[index]:
                         batch[row] = features[offsets[index]:offsets[index] + count * dim].reshape(count, dim)
-                [out[chunk]] = session.run(["embeddings"], {"features": batch})
-                done += len(chunk)
-                if on_progress:
-                    on_progress(done / len(windows))
+                [out[batch_indices]] = session.run(["embeddings"], {"features": batch})
         return out
