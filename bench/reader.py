@@ -22,7 +22,7 @@ Targets: render <= 150 ms, interactive <= 1 s, highlight work <= 2 ms per tick; 
 <= 100 ms at 50 requests/s. Prints JSON.
 
     .venv/bin/python bench/reader.py [--transcripts 1000] [--seconds 8] [--rates 50,100,150,200,300,400]
-        [--repeat 20] [--keep DIR]
+        [--repeat 20] [--workers 1] [--load-only] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -189,13 +189,13 @@ def build(folder: Path, transcripts: int) -> dict[str, Any]:
 # ---- the server ---------------------------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def server(folder: Path, url: str) -> Iterator[str]:
+def server(folder: Path, url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "TRANSCRIPTS_HOME": str(folder), "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "transcripts", "serve", "--port", str(port), "--db", url],
-                               env=env, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([sys.executable, "-m", "transcripts", "serve", "--port", str(port), "--db", url,
+                                "--workers", str(workers)], env=env, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -207,7 +207,7 @@ def server(folder: Path, url: str) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("transcripts serve did not start") from None
                 time.sleep(0.2)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         try:
@@ -215,6 +215,22 @@ def server(folder: Path, url: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:  # keep-alive connections of the load run hold a graceful stop
             process.kill()
             process.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children (uvicorn's workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
 
 
 def time_get(base: str, path: str, repeat: int, gzip: bool = False) -> tuple[dict[str, float], int]:
@@ -341,7 +357,30 @@ async def open_loop(base: str, paths: list[str], rate: float, seconds: float) ->
     return {"rate": rate, "requests": count, "errors": errors, **summary(latencies)}
 
 
-def load_runs(base: str, ids: list[int], rates: list[float], seconds: float) -> dict[str, Any]:
+def load_step(base: str, pid: int, paths: list[str], rate: float, seconds: float) -> dict[str, Any]:
+    before = cpu_seconds(pid)
+    result = asyncio.run(open_loop(base, paths, rate, seconds))
+    result["server_cpu_ms_per_request"] = round((cpu_seconds(pid) - before) * 1000 / result["requests"], 2)
+    result["passed"] = result["p95"] <= 100 and not result["errors"]
+    return result
+
+
+def highest_rate(base: str, pid: int, paths: list[str], rates: list[float], seconds: float) -> dict[str, Any]:
+    """Up the rates until p95 passes 100 ms; when the first already fails, halve it until one holds."""
+    steps = []
+    for rate in rates:
+        steps.append(load_step(base, pid, paths, rate, seconds))
+        if not steps[-1]["passed"]:
+            break
+    rate = rates[0] / 2
+    while not any(s["passed"] for s in steps) and rate >= 2:
+        steps.append(load_step(base, pid, paths, rate, seconds))
+        rate /= 2
+    passed = [s["rate"] for s in steps if s["passed"]]
+    return {"steps": steps, "highest_rate_p95_under_100ms": max(passed) if passed else None}
+
+
+def load_runs(base: str, pid: int, ids: list[int], rates: list[float], seconds: float) -> dict[str, Any]:
     rng = random.Random(20261202)
     kinds = {
         "reader_page": [f"/t/{rng.choice(ids)}" for _ in range(4096)],
@@ -350,14 +389,7 @@ def load_runs(base: str, ids: list[int], rates: list[float], seconds: float) -> 
     out: dict[str, Any] = {}
     for kind, paths in kinds.items():
         asyncio.run(open_loop(base, paths, 20, 2))  # warm: the embedder, the vectors, the page cache
-        steps = []
-        for rate in rates:
-            step = asyncio.run(open_loop(base, paths, rate, seconds))
-            steps.append(step)
-            if step["p95"] > 100 or step["errors"]:
-                break
-        passing = [s["rate"] for s in steps if s["p95"] <= 100 and not s["errors"]]
-        out[kind] = {"steps": steps, "highest_rate_p95_under_100ms": max(passing) if passing else None}
+        out[kind] = highest_rate(base, pid, paths, rates, seconds)
     return out
 
 
@@ -367,6 +399,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each load step")
     parser.add_argument("--rates", default="50,100,150,200,300,400")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=1, help="`transcripts serve --workers` for the load run")
+    parser.add_argument("--load-only", action="store_true", help="only the load run")
     parser.add_argument("--keep", type=Path, help="build (or reuse) the stores here instead of a temporary dir")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-reader-"))
@@ -378,19 +412,25 @@ def main() -> None:
     else:
         built = build(folder, args.transcripts)
         recipe.write_text(json.dumps(built))
-    result: dict[str, Any] = {"hour_words": built["hour_words"], "store_transcripts": len(built["many"]) + 2}
-    with server(folder, built["url"]) as base:
-        hour, hour_bytes = time_get(base, f"/t/{built['hour_id']}", args.repeat)
-        hour_gzip, hour_gzip_bytes = time_get(base, f"/t/{built['hour_id']}", args.repeat, gzip=True)
-        sample, sample_bytes = time_get(base, f"/t/{built['sample_id']}", args.repeat)
-        api, api_bytes = time_get(base, f"/api/transcripts/{built['hour_id']}", args.repeat)
-        result["server"] = {"hour_page_ms": hour, "hour_page_gzip_ms": hour_gzip, "hour_html_bytes": hour_bytes,
-                            "hour_html_gzip_bytes": hour_gzip_bytes, "baseline_30s_page_ms": sample,
-                            "baseline_30s_html_bytes": sample_bytes, "hour_json_api_ms": api,
-                            "hour_json_bytes": api_bytes}
-        result["server_in_process"] = in_process(built["url"], built["hour_id"], max(5, args.repeat // 4))
-        result["chromium"] = chromium(base, built["hour_id"], built["sample_id"])
-        result["load"] = load_runs(base, built["many"], [float(r) for r in args.rates.split(",")], args.seconds)
+    result: dict[str, Any] = {"hour_words": built["hour_words"], "store_transcripts": len(built["many"]) + 2,
+                              "load_average_before": os.getloadavg()}
+    if not args.load_only:
+        with server(folder, built["url"]) as (base, _):
+            hour, hour_bytes = time_get(base, f"/t/{built['hour_id']}", args.repeat)
+            hour_gzip, hour_gzip_bytes = time_get(base, f"/t/{built['hour_id']}", args.repeat, gzip=True)
+            sample, sample_bytes = time_get(base, f"/t/{built['sample_id']}", args.repeat)
+            api, api_bytes = time_get(base, f"/api/transcripts/{built['hour_id']}", args.repeat)
+            result["server"] = {"hour_page_ms": hour, "hour_page_gzip_ms": hour_gzip, "hour_html_bytes": hour_bytes,
+                                "hour_html_gzip_bytes": hour_gzip_bytes, "baseline_30s_page_ms": sample,
+                                "baseline_30s_html_bytes": sample_bytes, "hour_json_api_ms": api,
+                                "hour_json_bytes": api_bytes}
+            result["server_in_process"] = in_process(built["url"], built["hour_id"], max(5, args.repeat // 4))
+            result["chromium"] = chromium(base, built["hour_id"], built["sample_id"])
+    with server(folder, built["url"], args.workers) as (base, pid):
+        result["load"] = {"workers": args.workers, **load_runs(base, pid, built["many"],
+                                                                [float(r) for r in args.rates.split(",")],
+                                                                args.seconds)}
+    result["load_average_after"] = os.getloadavg()
     result["targets"] = {"render_ms": 150, "interactive_ms": 1000, "tick_ms": 2, "p95_ms_at_50_per_s": 100}
     print(json.dumps(result, indent=2))
     if not args.keep:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from helpers import run_json
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from sqlalchemy import create_engine, update
 from webserver import CHROMIUM, CHROMIUM_ARGS, serving
 
@@ -28,13 +28,18 @@ sqlite_only = pytest.mark.parametrize("_conversation_template", ["sqlite"], indi
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def playwright() -> Iterator[Playwright]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (never a downloaded browser)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 def _site(template: str, folder: Path, prepare: Any = None) -> Iterator[str]:
@@ -170,6 +175,28 @@ def test_a_quote_link_plays_from_its_start_stops_at_its_end_and_marks_its_words(
     marked = page.eval_on_selector_all("#transcript .quoted", "els => els.map(e => +e.dataset.m)")
     inside = [round(w["start"] * 1000) for w in words if start <= (w["start"] + w["end"]) / 2 <= end]
     assert marked == inside and len(marked) >= 6
+
+
+@sqlite_only
+def test_where_autoplay_is_blocked_a_quote_link_waits_at_its_start_for_play(site: str, playwright: Playwright
+                                                                             ) -> None:
+    arguments = [a for a in CHROMIUM_ARGS if not a.startswith("--autoplay")]
+    strict = playwright.chromium.launch(executable_path=CHROMIUM,
+                                        args=[*arguments, "--autoplay-policy=document-user-activation-required"])
+    try:
+        page = strict.new_page()
+        words = stored_words(site, page)
+        start, end = _tenth(words[20]["start"]), _tenth(words[26]["end"])
+        open_reader(page, f"{site}/t/1#t={start},{end}")
+        until(page, "document.getElementById('status').textContent.startsWith('Press play to listen from')")
+        state = media_state(page)
+        assert state["paused"] and abs(state["t"] - start) <= 0.1
+        page.click("[data-action=toggle]")  # the reader's own gesture starts it
+        until(page, f"document.getElementById('media').paused && document.getElementById('media').currentTime"
+                    f" > {start + 0.5}", timeout=15_000)
+        assert end - 0.05 <= media_state(page)["t"] <= end + 0.25
+    finally:
+        strict.close()
 
 
 @sqlite_only

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 import click
 
 from transcripts.cli.common import db_option
@@ -16,8 +19,11 @@ from transcripts.config import load_settings
               "the page (default: TRANSCRIPTS_PUBLIC_URL, the config file, or each request's own address).")
 @click.option("--secure-cookies/--no-secure-cookies", default=None,
               help="Send the editor's cookie over HTTPS only (default: on when the public URL is https).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes answering requests (one per core; each keeps its own search vectors).")
 @db_option
-def serve(host: str, port: int, public_url: str | None, secure_cookies: bool | None, db: str | None) -> None:
+def serve(host: str, port: int, public_url: str | None, secure_cookies: bool | None, workers: int,
+          db: str | None) -> None:
     """Serve the reader: published transcripts beside their recordings, for anyone who can reach the address.
 
     \b
@@ -29,8 +35,19 @@ def serve(host: str, port: int, public_url: str | None, secure_cookies: bool | N
 
     from transcripts.web.app import create_app
 
-    settings = load_settings(db=db, public_url=public_url,
-                             secure_cookies=None if secure_cookies is None else str(secure_cookies).lower())
-    app = create_app(settings)
+    flags = {"db": db, "public_url": public_url,
+             "secure_cookies": None if secure_cookies is None else str(secure_cookies).lower()}
+    settings = load_settings(**flags)
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "server_header": False,
+                               "timeout_graceful_shutdown": 5}
+    if workers == 1:
+        app: Any = create_app(settings)
+    else:  # each worker process builds the app from the environment: hand the flags down through it
+        settings.secret_key()  # made once here, so the workers share it
+        for name, value in flags.items():
+            if value is not None:
+                os.environ[f"TRANSCRIPTS_{name.upper()}"] = value
+        app, options = "transcripts.web.app:app_from_environment", options | {"factory": True, "workers": workers}
+        create_app(settings).state.site.store.close()  # fail here, in one line, on a bad setting or database
     click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, timeout_graceful_shutdown=5)
+    uvicorn.run(app, **options)

@@ -79,8 +79,10 @@ class SegmentVectors:
         scores = self.matrix @ query.astype(np.float32)
         if allowed is not None:
             scores = np.where(np.isin(self.ids, allowed), scores, -np.inf)
-        if transcripts is not None:
-            scores = np.where(np.isin(self.transcripts, transcripts), scores, -np.inf)
+        if transcripts is not None:  # a table of flags by transcript id: one gather instead of a sort
+            flags = np.zeros(int(self.transcripts.max()) + 1, dtype=bool)
+            flags[transcripts[transcripts < len(flags)]] = True
+            scores = np.where(flags[self.transcripts], scores, -np.inf)
         limit = min(limit, len(scores))
         best = np.argpartition(-scores, limit - 1)[:limit]
         best = best[np.argsort(-scores[best], kind="stable")]

@@ -16,7 +16,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from transcripts.config import Settings
+from transcripts.config import Settings, load_settings
 from transcripts.errors import NotFound
 from transcripts.store.db import Store
 from transcripts.web.routes import api, library, media, reader, session
@@ -82,3 +82,8 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
                     exception_handlers={HTTPException: http_error, NotFound: http_error})
     app.state.site = site
     return app
+
+
+def app_from_environment() -> Starlette:
+    """The app as each worker of `transcripts serve --workers N` builds it (settings from the environment)."""
+    return create_app(load_settings())

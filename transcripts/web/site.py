@@ -34,7 +34,8 @@ class Site:
                                   trim_blocks=True, lstrip_blocks=True)
         environment.filters["hms"] = timefmt.hms
         self.templates = Jinja2Templates(env=environment)
-        self._searcher = Searcher(store, Embedder(settings.models_dir))  # the model loads on first use
+        # one ONNX thread: searches run one at a time, and idle intra-op threads spin on a busy machine
+        self._searcher = Searcher(store, Embedder(settings.models_dir, threads=1))  # loads on first use
         self._search_lock = threading.Lock()
 
     def search(self, query: str, scope: Scope, mode: str, limit: int) -> list[Hit]:
