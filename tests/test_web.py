@@ -320,6 +320,18 @@ def test_the_library_lists_transcripts_newest_first_with_their_date_length_speak
         assert ", ".join(row["speakers"]) in card and f"{row['topics']} topic" in card
 
 
+def test_the_library_pages_through_the_older_interviews(formats: TestClient, formats_store: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from transcripts.web.routes import library
+
+    monkeypatch.setattr(library, "PAGE", 3)
+    ids = [row["id"] for row in run_json("list", "--db", formats_store)][::-1]  # newest first
+    first, second = formats.get("/").text, formats.get("/?page=2").text
+    assert [i for i in ids if f'href="/t/{i}"' in first] == ids[:3] and 'href="/?page=2"' in first
+    assert [i for i in ids if f'href="/t/{i}"' in second] == ids[3:] and 'href="/?page=1"' in second
+    assert "No older interviews" in formats.get("/?page=3").text
+
+
 @sqlite_only
 def test_search_results_open_the_reader_at_their_moment(web: TestClient, conversation: str) -> None:
     run_json("publish", "1", "--db", conversation)

@@ -180,28 +180,30 @@ def _label_order(label: str) -> tuple[int, str]:
 
 
 def list_transcripts(session: Session, public_only: bool = False) -> list[TranscriptSummary]:
-    """Every transcript (or only the published ones) in id order, with speakers and topic counts."""
+    """Every transcript (or only the published ones) in id order, with speakers and topic counts; plain rows,
+    no ORM objects (the web library lists a thousand of them)."""
     counts = (select(Segment.transcript_id, func.count().label("n")).group_by(Segment.transcript_id)
               .subquery())
     topic_counts = (select(Topic.transcript_id, func.count().label("n")).group_by(Topic.transcript_id)
                     .subquery())
-    query = (select(Transcript, Media.original_path, func.coalesce(counts.c.n, 0), func.coalesce(topic_counts.c.n, 0))
+    query = (select(Transcript.id, Transcript.title, Transcript.duration, Transcript.language, Transcript.model,
+                    func.coalesce(counts.c.n, 0), Transcript.created_at, Media.original_path, Transcript.public,
+                    Transcript.recorded_at, func.coalesce(topic_counts.c.n, 0))
              .join(Media).outerjoin(counts, counts.c.transcript_id == Transcript.id)
              .outerjoin(topic_counts, topic_counts.c.transcript_id == Transcript.id).order_by(Transcript.id))
-    if public_only:
-        query = query.where(Transcript.public.is_(True))
-    rows = session.execute(query).all()
-    speakers: dict[int, list[tuple[str, str]]] = {}
     speaker_query = select(Speaker.transcript_id, Speaker.label, Speaker.name)
     if public_only:
+        query = query.where(Transcript.public.is_(True))
         speaker_query = speaker_query.join(Transcript).where(Transcript.public.is_(True))
-    for transcript_id, label, name in session.execute(speaker_query):
+    speakers: dict[int, list[tuple[str, str]]] = {}
+    for transcript_id, label, name in session.execute(speaker_query).all():
         speakers.setdefault(transcript_id, []).append((label, name or label))
-    return [TranscriptSummary(t.id, t.title, t.duration, t.language, t.model, n, t.created_at, path, t.public,
-                              t.recorded_at, [name for label, name in sorted(speakers.get(t.id, []),
-                                                                             key=lambda p: _label_order(p[0]))],
+    return [TranscriptSummary(id_, title, duration, language, model, segments, created_at, path, public,
+                              recorded_at, [name for _, name in sorted(speakers.get(id_, []),
+                                                                       key=lambda pair: _label_order(pair[0]))],
                               topics)
-            for t, path, n, topics in rows]
+            for id_, title, duration, language, model, segments, created_at, path, public, recorded_at, topics
+            in session.execute(query).all()]
 
 
 def set_public(session: Session, transcript_id: int, public: bool) -> Transcript:

@@ -15,18 +15,25 @@ from transcripts.web.site import site_of
 from transcripts.web.view import article_cards
 
 SEARCH_LIMIT = 30
+PAGE = 50  # transcripts per library page, newest first
 
 
 def library(request: Request) -> Response:
     site = site_of(request)
     editor = site.auth.is_editor(request)
+    try:
+        page = max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        page = 1
     with site.store.session() as session:
         transcripts = repository.list_transcripts(session, public_only=not editor)
         articles = article_cards(article_repository.list_articles(session, public_only=not editor),
-                                 {t.id for t in transcripts})
+                                 {t.id for t in transcripts}) if page == 1 else []
     transcripts.sort(key=lambda t: (t.date, t.id), reverse=True)
-    return site.render(request, "library.html", {"transcripts": transcripts, "articles": articles,
-                                                 "modes": MODES, "query": "", "mode": "both"})
+    shown = transcripts[(page - 1) * PAGE:page * PAGE]
+    return site.render(request, "library.html", {
+        "transcripts": shown, "articles": articles, "modes": MODES, "query": "", "mode": "both", "page": page,
+        "older": page * PAGE < len(transcripts), "count": len(transcripts)})
 
 
 def search(request: Request) -> Response:
