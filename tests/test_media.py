@@ -92,7 +92,8 @@ def test_truncated_flac_is_refused_although_the_decoder_accepts_it(tmp_path: Pat
 
 def test_content_addressed_copy_is_staged_then_committed(tmp_path: Path, data_dir: Path) -> None:
     info = media.probe(data_dir / "fw_jfk.flac")
-    staged, final = media.stage_copy(info, tmp_path)
+    final = media.stored_path(tmp_path, info.sha256, info.path.suffix)
+    staged = media.stage_copy(info.path, final)
     assert staged.name.endswith(".partial") and not final.exists()
     media.commit_copy(staged, final)
     assert final == tmp_path / info.sha256[:2] / f"{info.sha256}.flac"

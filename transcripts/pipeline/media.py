@@ -166,17 +166,16 @@ def stored_path(media_dir: Path, sha256: str, suffix: str) -> Path:
     return media_dir / sha256[:2] / f"{sha256}{suffix.lower()}"
 
 
-def stage_copy(info: MediaInfo, media_dir: Path) -> tuple[Path, Path]:
-    """Copy the file next to its final place under a temporary name; `commit_copy` moves it in.
+def stage_copy(source: Path, final: Path) -> Path:
+    """Copy `source` next to its final place under a temporary name; `commit_copy` moves it in.
 
     The copy is made before the database commit and moved into place just before it, so a crash leaves at
     most a `.partial` file, which `sweep_partials` removes on the next run.
     """
-    final = stored_path(media_dir, info.sha256, info.path.suffix)
     final.parent.mkdir(parents=True, exist_ok=True)
     staged = final.with_name(f"{final.name}.{os.getpid()}.partial")
-    shutil.copyfile(info.path, staged)
-    return staged, final
+    shutil.copyfile(source, staged)
+    return staged
 
 
 def commit_copy(staged: Path, final: Path) -> None:
