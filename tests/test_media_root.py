@@ -30,7 +30,7 @@ def test_migration_turns_absolute_copies_into_keys_and_keeps_references(db_url: 
     config = _alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0004_articles_search")
+        command.upgrade(config, "0005_publish")
         connection.execute(insert(Media), [
             _media_row(1, f"/old/laptop/media/01/01{SHA[2:]}.flac", True),
             _media_row(2, "/home/reporter/junket/raw.wav", False),

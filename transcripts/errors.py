@@ -51,3 +51,8 @@ class InputError(TranscriptsError):
 
 class QuerySyntaxError(TranscriptsError):
     """A search query that is not valid search syntax (an unclosed quote, a dangling OR)."""
+
+
+class QueueError(TranscriptsError):
+    """The job queue cannot do what was asked: it needs PostgreSQL, or a job is not there or not in a state
+    that allows it (retrying a job that is done)."""

@@ -22,6 +22,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from transcripts.errors import StoreError
+from transcripts.store import fts
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -74,6 +75,14 @@ def make_engine(url: str) -> Engine:
         return create_engine(parsed)
     except SQLAlchemyError as error:
         raise StoreError(f"database {redact(url)}: {error}") from error
+
+
+def include_in_autogenerate(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's `include_object`: leave out what is not the ORM's, the word indexes (see `fts`) and the job
+    queue's own tables (Procrastinate's, applied by migration 0007_job_queue)."""
+    if type_ in ("table", "index") and name is not None and name.startswith("procrastinate_"):
+        return False
+    return fts.include_in_autogenerate(obj, name, type_, reflected, compare_to)
 
 
 def _alembic_config() -> Config:

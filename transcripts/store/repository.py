@@ -79,12 +79,8 @@ def add_transcript(session: Session, info: MediaInfo, media_path: str, copied: b
     are the segments' sentence embeddings, one row per segment; the topics follow with
     `topic_repository.store_topics` in the same session.
     """
-    media = session.scalar(select(Media).where(Media.sha256 == info.sha256))
-    if media is None:
-        media = Media(sha256=info.sha256, path=media_path, original_path=str(info.path.resolve()),
-                      copied=copied, format=info.format, duration=transcription.duration, channels=info.channels,
-                      sample_rate=info.sample_rate, size=info.size, has_video=info.has_video)
-        session.add(media)
+    media = media_row(session, info, media_path, copied)
+    media.duration = transcription.duration  # decoded, where a queued file's row has the declared length
     transcript = Transcript(media=media, title=title, language=transcription.language,
                             language_probability=round(transcription.language_probability, 4), model=model,
                             settings=settings, status="done", duration=transcription.duration)
@@ -154,6 +150,17 @@ def replace_segments(session: Session, transcript_id: int, segments: Sequence[as
         speaker.turns = counted[label].turns if label in counted else 0
     transcript.settings = settings
     _add_segments(session, transcript, segments, speakers, vectors)
+
+
+def media_row(session: Session, info: MediaInfo, media_path: str, copied: bool) -> Media:
+    """The row of this content: the one stored already (queued, or ingested before), or a new one."""
+    media = session.scalar(select(Media).where(Media.sha256 == info.sha256))
+    if media is None:
+        media = Media(sha256=info.sha256, path=media_path, original_path=str(info.path.resolve()),
+                      copied=copied, format=info.format, duration=info.duration, channels=info.channels,
+                      sample_rate=info.sample_rate, size=info.size, has_video=info.has_video)
+        session.add(media)
+    return media
 
 
 def _speaker_row(transcript: Transcript, label: str, profile: SpeakerProfile | None,

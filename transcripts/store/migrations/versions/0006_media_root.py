@@ -6,7 +6,7 @@ machine at hand mounts as its media root (`TRANSCRIPTS_MEDIA`). Copies always li
 root was. `--no-copy` references stay absolute. Downgrading writes the paths under today's media root.
 
 Revision ID: 0006_media_root
-Revises: 0004_articles_search
+Revises: 0005_publish
 Create Date: 2026-11-26
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_media_root"
-down_revision: str | None = "0004_articles_search"
+down_revision: str | None = "0005_publish"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
