@@ -242,6 +242,12 @@ class Ingestor:
                                             compute_type=self.settings.compute_type)
         return self._transcriber
 
+    def load_models(self) -> str:
+        """Load every model now (whisper, speakers, sentences), not on the first file; returns whisper's name."""
+        self.diarizer.load()
+        self.embedder.load()
+        return self.transcriber.name
+
     def ingest(self, paths: Sequence[Path], options: IngestOptions, progress: Progress | None = None
                ) -> list[IngestResult]:
         """Ingest every file; returns one result per file, in order. Only Ctrl-C stops the batch."""

@@ -180,6 +180,6 @@ def _queue(store: Store, settings: Settings, batch: ingest_api.Batch, options: i
             elif result.status == "skipped":
                 click.echo(f"skipped  {result.id:>5}  {result.path}  (already transcribed)")
             else:
-                click.echo(f"queued   job {result.job_id:>5}  {result.path}  ({queue}; see `transcripts jobs`)")
+                click.echo(f"queued   job {result.job_id:>5}  {result.path}  (see `transcripts jobs`)")
     if any(r.status == "failed" for r in results):
         sys.exit(1)

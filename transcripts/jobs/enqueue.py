@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +78,8 @@ def _enqueue_one(store: Store, media_files: MediaFiles, path: Path, options: Ing
             if not row.copied:  # a reference to a reporter's own disk: workers read the copy instead
                 row.path, row.copied = key, True
             session.flush()
-            job_id, fresh = _defer(session, lock, queue, key, str(path), options)
+            titled = replace(options, title=options.title or path.stem)  # the worker reads a copy named by hash
+            job_id, fresh = _defer(session, lock, queue, key, str(path), titled)
             if fresh:
                 job_repository.add_job(session, job_id, row.id, str(path), queue, info.duration)
             if staged is not None:

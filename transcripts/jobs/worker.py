@@ -63,7 +63,7 @@ def run_process(config: WorkerConfig) -> None:
         if store is None:
             return
         ingestor = Ingestor(store, settings)
-        model = ingestor.transcriber.name  # loaded now, once, for every job of this process
+        model = ingestor.load_models()  # now, once, for every job of this process
     except TranscriptsError as error:
         events.emit("worker_cannot_start", worker=name, error=str(error))
         sys.exit(EXIT_CANNOT_START)

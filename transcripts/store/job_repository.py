@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String, column, select, table, update
+from sqlalchemy import BigInteger, Integer, String, Text, cast, column, select, table, update
 from sqlalchemy.orm import Session
 
 from transcripts.errors import NotFound
@@ -26,6 +26,8 @@ procrastinate_jobs = table(
     column("queueing_lock", String),
     column("queue_name", String),
 )
+# An enum of Procrastinate's (procrastinate_job_status): compared as text.
+_status = cast(procrastinate_jobs.c.status, Text)
 
 # Procrastinate's states, as `transcripts jobs` names them.
 STATUS_NAMES = {"todo": "queued", "doing": "running", "succeeded": "done", "failed": "failed",
@@ -85,7 +87,7 @@ def add_job(session: Session, job_id: int, media_id: int, path: str, queue: str,
 def waiting_job(session: Session, lock: str) -> int | None:
     """A job for the same content and settings that is queued or running, if any."""
     return session.scalar(select(procrastinate_jobs.c.id).where(
-        procrastinate_jobs.c.queueing_lock == lock, procrastinate_jobs.c.status.in_(("todo", "doing")))
+        procrastinate_jobs.c.queueing_lock == lock, _status.in_(("todo", "doing")))
         .order_by(procrastinate_jobs.c.id).limit(1))
 
 
@@ -122,7 +124,7 @@ def reset(session: Session, job_id: int) -> None:
 
 def _select() -> Any:
     jobs = procrastinate_jobs
-    return (select(IngestJob, jobs.c.status, jobs.c.attempts)
+    return (select(IngestJob, _status, jobs.c.attempts)
             .join(jobs, jobs.c.id == IngestJob.job_id).order_by(IngestJob.job_id))
 
 
@@ -137,7 +139,7 @@ def list_jobs(session: Session, statuses: Sequence[str] = ()) -> list[JobView]:
     wanted = [raw for raw, name in STATUS_NAMES.items() if name in statuses]
     query = _select()
     if statuses:
-        query = query.where(procrastinate_jobs.c.status.in_(wanted))
+        query = query.where(_status.in_(wanted))
     return [_view(row, status, attempts) for row, status, attempts in session.execute(query)]
 
 

@@ -1,0 +1,109 @@
+"""Newsroom mode without workers: `ingest --queue` stores and queues in one go, `jobs` shows and steers the
+queue, and what the queue cannot do is refused in one line. (Workers: test_workers.py.)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from alembic import command
+from helpers import count_rows, run_cli, run_json
+from queue_helpers import variants
+from sqlalchemy import create_engine, select, text
+
+from transcripts.store.db import Store, _alembic_config
+from transcripts.store.schema import IngestJob, Media
+
+NEEDS_POSTGRESQL = ("Error: the job queue needs PostgreSQL (--db postgresql+psycopg://…, or TRANSCRIPTS_DB); "
+                    "this store is sqlite")
+
+
+def test_the_queue_needs_postgresql_and_says_so_in_one_line(home: Path, data_dir: Path) -> None:
+    sqlite = f"sqlite:///{home / 'laptop.db'}"
+    for args in (["ingest", "--queue", str(data_dir / "fw_jfk.flac")], ["jobs"], ["jobs", "retry", "1"],
+                 ["worker", "--processes", "2"]):
+        result = run_cli(*args, "--db", sqlite)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.strip().splitlines() == [NEEDS_POSTGRESQL]
+    assert count_rows(sqlite, Media) == 0
+    assert not (home / "media").exists()
+
+
+def test_no_copy_cannot_be_queued(home: Path, pg_url: str, data_dir: Path) -> None:
+    result = run_cli("ingest", "--queue", str(data_dir / "fw_jfk.flac"), "--no-copy", "--db", pg_url)
+    assert result.exit_code == 2
+    assert "--no-copy cannot be queued: a worker on another machine cannot read this machine's disk" in result.stderr
+    assert not (home / "media").exists()
+
+
+def test_ingest_queue_stores_each_file_and_queues_one_job_for_it_at_once(
+        home: Path, tmp_path: Path, pg_url: str, data_dir: Path) -> None:
+    first, second = variants(data_dir / "fw_jfk.flac", tmp_path / "junket", 2)
+    notes = tmp_path / "junket" / "notes.txt"
+    notes.write_text("who said what")
+
+    queued = run_cli("ingest", "--queue", str(first), str(notes), "--db", pg_url, "--json")
+    assert queued.exit_code == 1  # the notes failed, alone
+    one, bad = json.loads(queued.stdout)
+    assert one == {"id": None, "job_id": one["job_id"], "path": str(first), "status": "queued", "error": None}
+    assert bad["status"] == "failed" and bad["job_id"] is None
+    assert bad["error"].startswith(f"{notes}: not a readable audio or video file")
+
+    again, other = run_json("ingest", str(first), "--queue", "gpu", str(second), "--db", pg_url)
+    assert again["job_id"] == one["job_id"]  # same content, same settings: the job that waits already
+    assert other["status"] == "queued" and other["job_id"] != one["job_id"]
+
+    engine = create_engine(pg_url)
+    with engine.connect() as connection:
+        rows = {row.path: row for row in connection.execute(select(Media))}
+        jobs = {row.job_id: row for row in connection.execute(select(IngestJob))}
+        queues = dict(connection.execute(text("SELECT id, queue_name FROM procrastinate_jobs")).all())
+    engine.dispose()
+    assert len(rows) == 2 and all(not Path(key).is_absolute() for key in rows)
+    for key, row in rows.items():
+        assert (home / "media" / key).read_bytes() == Path(row.original_path).read_bytes()
+    assert queues == {one["job_id"]: "cpu", other["job_id"]: "gpu"}
+    assert jobs[one["job_id"]].path == str(first) and jobs[one["job_id"]].duration == pytest.approx(11.0, abs=0.1)
+
+    listed = run_json("jobs", "--db", pg_url)
+    assert [(j["id"], j["status"], j["path"], j["queue"], j["attempts"]) for j in listed] == [
+        (one["job_id"], "queued", str(first), "cpu", 0), (other["job_id"], "queued", str(second), "gpu", 0)]
+    assert set(listed[0]) == {"id", "status", "path", "queue", "worker", "attempts", "stalls", "progress", "audio",
+                              "duration", "outcome", "error", "transcript_id", "enqueued_at", "started_at",
+                              "finished_at"}
+
+    cancelled = run_json("jobs", "cancel", str(other["job_id"]), "--db", pg_url)
+    assert (cancelled["status"], cancelled["outcome"]) == ("cancelled", "cancelled")
+    assert [j["id"] for j in run_json("jobs", "--status", "queued", "--db", pg_url)] == [one["job_id"]]
+    refused = {("retry", one["job_id"]): " is queued: only a failed job can be retried",
+               ("cancel", other["job_id"]): " is cancelled: only a queued or running job can be cancelled",
+               ("retry", 999): ": no such job (see `transcripts jobs`)"}
+    for (verb, job_id), message in refused.items():
+        result = run_cli("jobs", verb, str(job_id), "--db", pg_url)
+        assert (result.exit_code, result.stderr.strip()) == (1, f"Error: job {job_id}{message}")
+
+
+def test_the_queue_schema_comes_and_goes_with_our_migrations(pg_url: str) -> None:
+    Store(pg_url).close()
+    engine = create_engine(pg_url)
+    config = _alembic_config()
+
+    def procrastinate_objects() -> int:
+        with engine.connect() as connection:
+            return int(connection.scalar(text(
+                "SELECT (SELECT count(*) FROM pg_class WHERE relname LIKE 'procrastinate%') + "
+                "(SELECT count(*) FROM pg_proc WHERE proname LIKE 'procrastinate%') + "
+                "(SELECT count(*) FROM pg_type WHERE typname LIKE 'procrastinate%')")) or 0)
+
+    assert procrastinate_objects() > 20
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006_media_root")
+    assert procrastinate_objects() == 0
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    assert procrastinate_objects() > 20
+    engine.dispose()
