@@ -210,3 +210,11 @@ def formats_store(tmp_path_factory: pytest.TempPathFactory, models_dir: Path, da
         for result in results:
             run_json("publish", str(result["id"]), "--db", url)
     return url
+
+
+@pytest.fixture
+def sentence_model(models_dir: Path) -> None:
+    """The sentence model exported once, in this process, before several processes would each do it at once."""
+    from transcripts.pipeline.embed import Embedder
+
+    Embedder(models_dir).load()

@@ -243,10 +243,12 @@ class Ingestor:
         return self._transcriber
 
     def load_models(self) -> str:
-        """Load every model now (whisper, speakers, sentences), not on the first file; returns whisper's name."""
+        """Load every model now (whisper, speakers, sentences), not on the first file; returns whisper's name.
+        Whisper first: a model that is not there fails at once."""
+        name = self.transcriber.name
         self.diarizer.load()
         self.embedder.load()
-        return self.transcriber.name
+        return name
 
     def ingest(self, paths: Sequence[Path], options: IngestOptions, progress: Progress | None = None
                ) -> list[IngestResult]:
