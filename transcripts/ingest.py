@@ -408,7 +408,7 @@ class Ingestor:
                 "recovered": [list(span) for span in transcription.recovered],
                 "diarization": analysis.diarization,
             }
-            with self.store.session() as session:
+            with self.store.write_session() as session:
                 transcript_id = repository.add_transcript(
                     session, info, media_path, options.copy_media, options.title or info.path.stem,
                     transcription, self.transcriber.name, settings, analysis.profiles, analysis.vectors,
