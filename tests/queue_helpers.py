@@ -23,7 +23,8 @@ from typing import Any
 
 from helpers import ffmpeg
 
-WORKER_ENV = {"TRANSCRIPTS_HEARTBEAT": "1", "TRANSCRIPTS_STALLED_AFTER": "6"}
+# A worker silent for 10 s is dead: ten heartbeats missed, which a loaded machine does not miss by chance.
+WORKER_ENV = {"TRANSCRIPTS_HEARTBEAT": "1", "TRANSCRIPTS_STALLED_AFTER": "10"}
 
 
 def _postgres_bin(name: str) -> str:
@@ -180,9 +181,12 @@ def kill_worker(pid: int) -> None:
 
 
 @contextmanager
-def workers(db_url: str, processes: int, *extra: str) -> Iterator[Workers]:
+def workers(db_url: str, processes: int, *extra: str, log: Path | None = None) -> Iterator[Workers]:
+    """Workers for the block; their events are kept in `log` (JSON lines) to read after a failure."""
     running = Workers(db_url, processes, *extra)
     try:
         yield running
     finally:
         running.kill()
+        if log is not None:
+            log.write_text("".join(json.dumps(e) + "\n" for e in running.events) + "".join(running.other))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,15 @@ def test_partial_copies_of_dead_processes_are_swept(tmp_path: Path) -> None:
     dead.write_bytes(b"x")
     assert media.sweep_partials(tmp_path) == 1
     assert not dead.exists()
+
+
+def test_a_half_made_copy_by_another_machine_on_a_shared_media_root_is_left_for_a_day(tmp_path: Path) -> None:
+    folder = tmp_path / "ab"
+    folder.mkdir()
+    fresh, stale = folder / "abc.wav.123-laptop_newsroom.partial", folder / "abd.wav.123-laptop_newsroom.partial"
+    for partial in (fresh, stale):
+        partial.write_bytes(b"x")
+    long_ago = time.time() - media.FOREIGN_PARTIAL_TTL_S - 60
+    os.utime(stale, (long_ago, long_ago))
+    assert media.sweep_partials(tmp_path) == 1
+    assert fresh.exists() and not stale.exists()

@@ -5,6 +5,8 @@ queue, and what the queue cannot do is refused in one line. (Workers: test_worke
 from __future__ import annotations
 
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,14 @@ from helpers import count_rows, run_cli, run_json
 from queue_helpers import variants
 from sqlalchemy import create_engine, select, text
 
+from transcripts.config import load_settings
+from transcripts.errors import AlreadyTranscribed
+from transcripts.pipeline import media
+from transcripts.pipeline.asr import Transcription
+from transcripts.store import repository
 from transcripts.store.db import Store, _alembic_config
-from transcripts.store.schema import IngestJob, Media
+from transcripts.store.media_files import open_media
+from transcripts.store.schema import IngestJob, Media, Transcript
 
 NEEDS_POSTGRESQL = ("Error: the job queue needs PostgreSQL (--db postgresql+psycopg://…, or TRANSCRIPTS_DB); "
                     "this store is sqlite")
@@ -107,3 +115,28 @@ def test_the_queue_schema_comes_and_goes_with_our_migrations(pg_url: str) -> Non
         command.upgrade(config, "head")
     assert procrastinate_objects() > 20
     engine.dispose()
+
+
+def test_two_workers_saving_one_queued_file_at_once_store_one_transcript(db_url: str, data_dir: Path) -> None:
+    """A worker whose heartbeat was late may find its job handed to another: the second save waits for the
+    first one's lock on the media row, then stores nothing."""
+    info = media.probe(data_dir / "fw_jfk.flac")
+    store = Store(db_url)
+    key = open_media(load_settings()).key_for(info.sha256, info.path.suffix)
+    with store.session() as session:  # queued: the media row is there before any transcript
+        repository.media_row(session, info, key, copied=True)
+    transcription = Transcription(language="en", language_probability=1.0, duration=11.0, segments=[])
+
+    def save(title: str) -> int:
+        with store.write_session() as session:
+            return repository.add_transcript(session, info, key, True, title, transcription, "tiny.en", {})
+
+    with ThreadPoolExecutor(1) as pool, store.write_session() as session:
+        first = repository.add_transcript(session, info, key, True, "first", transcription, "tiny.en", {})
+        second = pool.submit(save, "second")
+        time.sleep(1.0)
+        assert not second.done()  # it waits for the first one's commit
+    with pytest.raises(AlreadyTranscribed, match=f"already ingested as transcript {first}"):
+        second.result(30)
+    store.close()
+    assert count_rows(db_url, Transcript) == 1

@@ -17,6 +17,7 @@ from helpers import count_rows, run_cli, run_json
 from queue_helpers import PrivateCluster, kill_worker, variants, workers
 from sqlalchemy import create_engine, func, select
 
+from transcripts.jobs import control
 from transcripts.store.db import Store
 from transcripts.store.schema import Media, Transcript
 
@@ -59,7 +60,7 @@ def test_three_workers_transcribe_twelve_queued_files_each_exactly_once(
     files = variants(data_dir / "fw_jfk.flac", tmp_path / "junket", 12)
     queued = run_json("ingest", "--queue", str(tmp_path / "junket"), "--db", pg_url)
     assert [q["status"] for q in queued] == ["queued"] * 12
-    with workers(pg_url, 3) as running:
+    with workers(pg_url, 3, log=tmp_path / "events.jsonl") as running:
         jobs = wait_until_settled(pg_url)
         assert running.stop() == 0
     assert [j["status"] for j in jobs] == ["done"] * 12
@@ -76,10 +77,12 @@ def test_three_workers_transcribe_twelve_queued_files_each_exactly_once(
 @pytest.mark.slow
 def test_a_killed_worker_s_job_is_finished_by_another_and_a_file_that_kills_every_worker_fails_after_three(
         home: Path, tmp_path: Path, cluster: PrivateCluster, data_dir: Path, sentence_model: None) -> None:
+    """Also: a job whose media the root lost fails at once, and a running job can be cancelled."""
     killed, poison, plain, lost = variants(data_dir / "fw_jfk.flac", tmp_path / "junket", 4)
+    [long] = variants(data_dir / "libri_interview_1688_1998.wav", tmp_path / "long", 1)  # 96 s: time to cancel it
     db = cluster.url
-    jobs = {Path(q["path"]).name: q["job_id"] for q in run_json("ingest", "--queue", str(tmp_path / "junket"),
-                                                                  "--db", db)}
+    queued = run_json("ingest", "--queue", str(tmp_path / "junket"), str(long), "--db", db)
+    jobs = {Path(q["path"]).name: q["job_id"] for q in queued}
     engine = create_engine(db)
     with engine.connect() as connection:
         lost_key = connection.scalar(select(Media.path).where(Media.original_path == str(lost.resolve())))
@@ -90,16 +93,20 @@ def test_a_killed_worker_s_job_is_finished_by_another_and_a_file_that_kills_ever
 
     def crash(event: dict[str, Any]) -> None:
         """Kill the worker that starts the poison file, every time, and the one that first starts `killed`
-        in the middle of its transcription (a second later)."""
+        in the middle of its transcription (a second later); cancel the long one once it runs."""
         if event["event"] != "job_started":
             return
-        if event["path"] == str(poison):
+        if event["path"] == str(long):
+            store = Store(db)
+            assert control.cancel(store, event["job_id"]).status == "running"  # until its worker stops it
+            store.close()
+        elif event["path"] == str(poison):
             kill_worker(event["pid"])
         elif event["path"] == str(killed) and event["attempt"] == 1:
             timers.append(threading.Timer(1.0, kill_worker, [event["pid"]]))
             timers[-1].start()
 
-    with workers(db, 2) as running:
+    with workers(db, 2, log=tmp_path / "events.jsonl") as running:
         running.wait_for(lambda e: e["event"] == "job_failed" and e["job_id"] == jobs[poison.name],
                          RUN_TIMEOUT_S, on_event=crash)
         settled = {Path(j["path"]).name: j for j in wait_until_settled(db)}
@@ -113,6 +120,8 @@ def test_a_killed_worker_s_job_is_finished_by_another_and_a_file_that_kills_ever
     starts = [e for e in running.named("job_started") if e["path"] == str(poison)]
     assert len(starts) == 3 and settled[poison.name]["status"] == "failed" and settled[poison.name]["stalls"] == 3
     assert settled[poison.name]["error"].startswith(f"{poison}: its worker died 3 times while transcribing it")
+    assert (settled[long.name]["status"], settled[long.name]["outcome"]) == ("cancelled", "cancelled")
+    assert [e["path"] for e in running.named("job_cancelled")] == [str(long)]
     assert settled[lost.name]["status"] == "failed" and settled[lost.name]["attempts"] == 1
     assert settled[lost.name]["error"] == (f"{lost}: {lost_key}: cannot read the stored media under the media root "
                                            f"{home / 'media'} (TRANSCRIPTS_MEDIA)")
@@ -125,20 +134,33 @@ def test_a_killed_worker_s_job_is_finished_by_another_and_a_file_that_kills_ever
 @pytest.mark.slow
 def test_workers_outlive_ten_seconds_without_postgresql_and_transcribe_every_file_once(
         home: Path, tmp_path: Path, cluster: PrivateCluster, data_dir: Path, sentence_model: None) -> None:
-    files = variants(data_dir / "fw_jfk.flac", tmp_path / "junket", 4)
+    """Ten seconds without the database while the workers transcribe, then five while they wait for work:
+    each Procrastinate worker that stops is started again inside its worker process."""
+    files = variants(data_dir / "fw_jfk.flac", tmp_path / "junket", 5)
     db = cluster.url
-    run_json("ingest", "--queue", str(tmp_path / "junket"), "--db", db)
-    with workers(db, 2) as running:
+    run_json("ingest", "--queue", *map(str, files[:4]), "--db", db)
+    with workers(db, 2, log=tmp_path / "events.jsonl") as running:
         running.wait_for(lambda e: e["event"] == "job_started", RUN_TIMEOUT_S)
         cluster.stop()
         time.sleep(10)
         cluster.start()
+        assert [j["status"] for j in wait_until_settled(db)] == ["done"] * 4
+
+        idle = {e["pid"] for e in running.named("worker_started")}
+        assert len(idle) == 2
+        cluster.stop()
+        time.sleep(5)
+        cluster.start()
+        restarted: set[int] = set()
+        while restarted != idle:
+            restarted.add(running.wait_for(lambda e: e["event"] == "worker_restarting" and e["pid"] in idle,
+                                           120)["pid"])
+        run_json("ingest", "--queue", str(files[4]), "--db", db)
         jobs = wait_until_settled(db)
         assert running.stop() == 0
-    assert [j["status"] for j in jobs] == ["done"] * 4
+    assert [j["status"] for j in jobs] == ["done"] * 5
     assert transcripts_by_title(db) == {f.stem: 1 for f in files}
-    assert running.named("worker_restarting")  # the Procrastinate workers stopped, and were started again…
-    assert not running.named("worker_exited")  # …inside the same worker processes
+    assert not running.named("worker_exited")  # the worker processes lived through it all
 
 
 def test_ingest_queue_with_the_database_down_says_so_in_one_line_and_stores_nothing(

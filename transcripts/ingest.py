@@ -23,7 +23,7 @@ import numpy as np
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from transcripts.config import Settings
-from transcripts.errors import InvalidEdit, MediaError, TranscriptsError
+from transcripts.errors import AlreadyTranscribed, InvalidEdit, MediaError, TranscriptsError
 from transcripts.pipeline import media, sentences, vad
 from transcripts.pipeline.asr import DecodeOptions, Segment, Transcriber, Transcription
 from transcripts.pipeline.diarize import (
@@ -296,6 +296,8 @@ class Ingestor:
             if existing is None:
                 raise
             return self._skipped(shown, existing)
+        except AlreadyTranscribed as error:
+            return self._skipped(shown, error.transcript_id)
         except TranscriptsError as error:
             return IngestResult(path=shown, status="failed", error=str(error), duration=info.duration)
         except Exception as error:  # one broken file must not stop the batch

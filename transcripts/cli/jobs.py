@@ -15,18 +15,20 @@ from transcripts.store.job_repository import STATUSES, JobView
 
 
 def _line(job: JobView) -> str:
-    shown = job.as_json()
-    progress = f"{shown['progress']:.0%}" if job.status == "running" else ""
-    took = f"{timefmt.hms(job.duration)}" if job.duration is not None else ""
-    parts = [f"{job.id:>5}", f"{job.status:9}", f"{progress:>4}", f"{took:>8}", f"x{job.attempts}",
-             job.queue, job.path]
+    """`  12  running    40%  00:00:31  1 try  cpu  junket/talk.m4a  [host:pid]`, and the error below it."""
+    progress = f"{job.as_json()['progress']:.0%}" if job.status == "running" else ""
+    took = timefmt.hms(job.duration) if job.duration is not None else ""
+    tries = f"{job.attempts} {'try' if job.attempts == 1 else 'tries'}"
+    parts = [f"{job.id:>5}", f"{job.status:9}", f"{progress:>4}", f"{took:>8}", f"{tries:9}", f"{job.queue:3}",
+             job.path]
     if job.worker:
         parts.append(f"[{job.worker}]")
     if job.transcript_id is not None:
         parts.append(f"-> transcript {job.transcript_id}")
+    line = "  ".join(parts)
     if job.error and job.status != "done":
-        parts.append(f"\n        {job.error}")
-    return "  ".join(parts)
+        line += f"\n{'':7}{job.error}"
+    return line
 
 
 @click.group(cls=TranscriptsGroup, invoke_without_command=True)

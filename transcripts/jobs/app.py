@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import procrastinate
+import psycopg_pool
 from sqlalchemy.engine import make_url
 
 from transcripts.errors import QueueError
@@ -40,11 +41,18 @@ def conninfo(db_url: str) -> str:
 
 
 @contextmanager
-def connected(db_url: str, max_connections: int = 3) -> Iterator[procrastinate.App]:
+def connected(db_url: str, max_connections: int = 3, wait: float = 30.0) -> Iterator[procrastinate.App]:
     """The app, talking to this database for the duration of the block. Open it (`open`, `open_async`) for
     anything but deferring on a given connection. A worker wants a few connections (jobs, heartbeats), and
-    its listener takes one more of its own."""
-    connector = procrastinate.PsycopgConnector(conninfo=conninfo(db_url), min_size=1, max_size=max_connections,
-                                               kwargs={"connect_timeout": 10})
+    its listener takes one more of its own. A query waits at most `wait` seconds for a connection: then the
+    database counts as gone (a worker stops, and is started again).
+
+    Each query opens its own connection (a null pool: a few milliseconds, for a heartbeat every few seconds).
+    With a pool (psycopg_pool 3.3.3), a heartbeat that met a connection broken by a database restart waited
+    forever, past its timeout, while the worker went on taking jobs: its heartbeat stopped, so the stalled-job
+    retrier handed each of its jobs to another worker too."""
+    connector = procrastinate.PsycopgConnector(conninfo=conninfo(db_url), max_size=max_connections, timeout=wait,
+                                               kwargs={"connect_timeout": 10},
+                                               pool_factory=psycopg_pool.AsyncNullConnectionPool)
     with app.replace_connector(connector) as lent:
         yield lent

@@ -19,7 +19,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import procrastinate
 from procrastinate.exceptions import JobAborted, UniqueViolation
@@ -105,14 +105,26 @@ def _job_id(context: JobContext) -> int:
 
 
 @app.task(name="transcripts.transcribe", pass_context=True, queue=DEFAULT_QUEUE,
-                retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, exponential_wait=BACKOFF_BASE_S,
-                                                  retry_exceptions={TransientFailure}))
+          retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, exponential_wait=BACKOFF_BASE_S,
+                                            retry_exceptions={TransientFailure}))
 def transcribe(context: JobContext, media: str, path: str, options: dict[str, Any]) -> dict[str, Any]:
     """Ingest the stored file `media` (a key under the media root); `path` is the reporter's name for it."""
     runtime: Runtime = context.additional_context["runtime"]
-    job_id, attempt = _job_id(context), context.job.attempts + 1
-    where = {"job_id": job_id, "path": path, "worker": runtime.name, "attempt": attempt}
+    attempt = context.job.attempts + 1
+    where = {"job_id": _job_id(context), "path": path, "worker": runtime.name, "attempt": attempt}
     events.emit("job_started", **where)
+    try:
+        return _transcribe(context, runtime, where, media, options)
+    except TransientFailure as error:
+        if attempt < MAX_ATTEMPTS:
+            events.emit("job_retry", **where, error=str(error), retry_in=BACKOFF_BASE_S ** attempt)
+            raise
+        _fail(runtime.store, where, str(error))
+
+
+def _transcribe(context: JobContext, runtime: Runtime, where: dict[str, Any], media: str,
+                options: dict[str, Any]) -> dict[str, Any]:
+    job_id, path = where["job_id"], where["path"]
     try:
         _record(runtime.store, job_repository.started, job_id, runtime.name)
         local = runtime.media_files.readable(media)
@@ -125,17 +137,15 @@ def transcribe(context: JobContext, media: str, path: str, options: dict[str, An
         events.emit("job_cancelled", **where)
         raise JobAborted from None
     # ingest names the file it read (the copy under the media root); the reporter knows it by `path`
-    message = result.error.replace(str(local), path) if result.error else None
+    message = result.error.replace(str(local), path) if result.error else f"{path}: failed"
     if result.status in ("ingested", "skipped"):
         _record(runtime.store, job_repository.finished, job_id, result.status, transcript_id=result.id)
         events.emit("job_done", **where, outcome=result.status, transcript_id=result.id,
                     audio=result.duration)
         return {"outcome": result.status, "transcript_id": result.id}
-    if result.transient and attempt < MAX_ATTEMPTS:
-        events.emit("job_retry", **where, error=message, retry_in=BACKOFF_BASE_S ** attempt)
+    if result.transient:
         raise TransientFailure(message)
-    _fail(runtime.store, where, message or f"{path}: failed")
-    raise AssertionError("unreachable")
+    _fail(runtime.store, where, message)
 
 
 def _record(store: Store, write: Any, *args: Any, **kwargs: Any) -> None:
@@ -147,7 +157,8 @@ def _record(store: Store, write: Any, *args: Any, **kwargs: Any) -> None:
         raise TransientFailure(f"database unavailable ({type(error).__name__})") from error
 
 
-def _fail(store: Store, where: dict[str, Any], error: str) -> None:
+def _fail(store: Store, where: dict[str, Any], error: str) -> NoReturn:
+    """The job fails with this one-line error, now and for good (until `transcripts jobs retry`)."""
     events.emit("job_failed", **where, error=error)
     _record(store, job_repository.finished, where["job_id"], "failed", error=error)
     raise FileFailed(error)

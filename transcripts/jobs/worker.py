@@ -128,9 +128,11 @@ async def keep_running(db_url: str, options: dict[str, Any], name: str, stop: St
     """Run a Procrastinate worker with `options` until a stop is requested, starting it again each time it
     stops by itself (its database connection failed), after 1, 2, 4… 30 s."""
     delay = RESTART_MIN_S
+    # A heartbeat that cannot get a connection for two beats means the database is gone: stop, start again.
+    wait = max(5.0, 2 * options.get("update_heartbeat_interval", 10.0))
     while not stop.requested:
         began = time.monotonic()
-        error = await _run_once(db_url, options, stop)
+        error = await _run_once(db_url, options, wait, stop)
         if stop.requested:
             return
         if time.monotonic() - began > STABLE_AFTER_S:
@@ -141,10 +143,10 @@ async def keep_running(db_url: str, options: dict[str, Any], name: str, stop: St
         delay = min(delay * 2, RESTART_MAX_S)
 
 
-async def _run_once(db_url: str, options: dict[str, Any], stop: Stopper) -> str | None:
+async def _run_once(db_url: str, options: dict[str, Any], wait: float, stop: Stopper) -> str | None:
     """One life of a Procrastinate worker; returns why it ended, when it was an error."""
     try:
-        with connected(db_url):
+        with connected(db_url, wait=wait):
             async with app.open_async():
                 running = asyncio.create_task(app.run_worker_async(install_signal_handlers=False, **options))
                 stopping = asyncio.create_task(stop.wait())
