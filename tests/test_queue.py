@@ -39,11 +39,25 @@ def test_the_queue_needs_postgresql_and_says_so_in_one_line(home: Path, data_dir
     assert not (home / "media").exists()
 
 
-def test_no_copy_cannot_be_queued(home: Path, pg_url: str, data_dir: Path) -> None:
-    result = run_cli("ingest", "--queue", str(data_dir / "fw_jfk.flac"), "--no-copy", "--db", pg_url)
+def test_what_a_queued_file_cannot_take_is_refused(home: Path, pg_url: str, data_dir: Path) -> None:
+    recording = str(data_dir / "fw_jfk.flac")
+    result = run_cli("ingest", "--queue", recording, "--no-copy", "--db", pg_url)
     assert result.exit_code == 2
     assert "--no-copy cannot be queued: a worker on another machine cannot read this machine's disk" in result.stderr
+    result = run_cli("ingest", "--queue", recording, "--model", "tiny.en", "--db", pg_url)
+    assert result.exit_code == 2
+    assert "--model, --device and --compute-type belong to the workers with --queue" in result.stderr
     assert not (home / "media").exists()
+
+
+def test_workers_refuse_a_stall_timeout_shorter_than_three_heartbeats(
+        home: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRANSCRIPTS_HEARTBEAT", "10")
+    monkeypatch.setenv("TRANSCRIPTS_STALLED_AFTER", "20")
+    result = run_cli("worker", "--db", pg_url)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("Error: TRANSCRIPTS_STALLED_AFTER (20 s) must be at least three heartbeats "
+                                     "(TRANSCRIPTS_HEARTBEAT, 10 s): live workers would be taken for dead")
 
 
 def test_ingest_queue_stores_each_file_and_queues_one_job_for_it_at_once(

@@ -120,6 +120,9 @@ def ingest(paths: tuple[Path, ...], title: str | None, language: str | None, mod
     if title and len(batch.files) > 1:
         raise click.UsageError("--title names one transcript: give one file")
     if queue is not None:
+        if model or device or compute_type:
+            raise click.UsageError("--model, --device and --compute-type belong to the workers with --queue "
+                                   "(transcripts worker --model …)")
         if no_copy:
             raise click.UsageError("--no-copy cannot be queued: a worker on another machine cannot read this "
                                    "machine's disk (the file is copied under the media root)")

@@ -22,6 +22,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from transcripts.config import load_settings
+from transcripts.errors import QueueError
 from transcripts.jobs import events
 from transcripts.jobs.app import HOUSEKEEPING_QUEUE, app, require_postgresql
 from transcripts.jobs.tasks import Housekeeping, retry_stalled
@@ -55,6 +56,10 @@ def supervise(db_url: str | None, processes: int, queue: str, model: str | None,
     """Run until SIGINT/SIGTERM; returns the exit code (1 when the workers cannot start)."""
     settings = load_settings(db=db_url, model=model, device=device)
     require_postgresql(settings.db_url)
+    if settings.stalled_after < 3 * settings.heartbeat:
+        raise QueueError(f"TRANSCRIPTS_STALLED_AFTER ({settings.stalled_after:g} s) must be at least three "
+                         f"heartbeats (TRANSCRIPTS_HEARTBEAT, {settings.heartbeat:g} s): live workers would "
+                         "be taken for dead")
     events.setup()
     name = events.worker_name()
     stop = Stopper()
