@@ -213,8 +213,11 @@ def formats_store(tmp_path_factory: pytest.TempPathFactory, models_dir: Path, da
 
 
 @pytest.fixture
-def sentence_model(models_dir: Path) -> None:
-    """The sentence model exported once, in this process, before several processes would each do it at once."""
+def exported_models(models_dir: Path) -> None:
+    """The sentence and speaker models exported to ONNX once, here, before several worker or ingest
+    processes would each export them at once."""
     from transcripts.pipeline.embed import Embedder
+    from transcripts.pipeline.speaker_encoder import SpeakerEncoder
 
     Embedder(models_dir).load()
+    SpeakerEncoder(models_dir).load()

@@ -25,7 +25,7 @@ from transcripts.store.schema import Media, Person, Segment, Transcript
 
 @pytest.mark.slow
 def test_four_processes_ingesting_into_one_new_sqlite_store_at_once_lose_nothing(
-        home: Path, tmp_path: Path, data_dir: Path, sentence_model: None) -> None:
+        home: Path, tmp_path: Path, data_dir: Path, exported_models: None) -> None:
     files = variants(data_dir / "fw_jfk.flac", tmp_path / "takes", 4)
     db = f"sqlite:///{home / 'shared.db'}"  # new: the four also race to create its tables
     # one speaker: no diarization, whose model each process would load; the store is what is tested here

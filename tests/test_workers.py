@@ -56,7 +56,7 @@ def transcripts_by_title(db_url: str) -> dict[str, int]:
 
 @pytest.mark.slow
 def test_three_workers_transcribe_twelve_queued_files_each_exactly_once(
-        home: Path, tmp_path: Path, pg_url: str, data_dir: Path, sentence_model: None) -> None:
+        home: Path, tmp_path: Path, pg_url: str, data_dir: Path, exported_models: None) -> None:
     files = variants(data_dir / "fw_jfk.flac", tmp_path / "junket", 12)
     queued = run_json("ingest", "--queue", str(tmp_path / "junket"), "--db", pg_url)
     assert [q["status"] for q in queued] == ["queued"] * 12
@@ -76,7 +76,7 @@ def test_three_workers_transcribe_twelve_queued_files_each_exactly_once(
 
 @pytest.mark.slow
 def test_a_killed_worker_s_job_is_finished_by_another_and_a_file_that_kills_every_worker_fails_after_three(
-        home: Path, tmp_path: Path, cluster: PrivateCluster, data_dir: Path, sentence_model: None) -> None:
+        home: Path, tmp_path: Path, cluster: PrivateCluster, data_dir: Path, exported_models: None) -> None:
     """Also: a job whose media the root lost fails at once, and a running job can be cancelled."""
     killed, poison, plain, lost = variants(data_dir / "fw_jfk.flac", tmp_path / "junket", 4)
     [long] = variants(data_dir / "libri_interview_1688_1998.wav", tmp_path / "long", 1)  # 96 s: time to cancel it
@@ -133,7 +133,7 @@ def test_a_killed_worker_s_job_is_finished_by_another_and_a_file_that_kills_ever
 
 @pytest.mark.slow
 def test_workers_outlive_ten_seconds_without_postgresql_and_transcribe_every_file_once(
-        home: Path, tmp_path: Path, cluster: PrivateCluster, data_dir: Path, sentence_model: None) -> None:
+        home: Path, tmp_path: Path, cluster: PrivateCluster, data_dir: Path, exported_models: None) -> None:
     """Ten seconds without the database while the workers transcribe, then five while they wait for work:
     each Procrastinate worker that stops is started again inside its worker process."""
     files = variants(data_dir / "fw_jfk.flac", tmp_path / "junket", 5)

@@ -447,7 +447,8 @@ def delete(store: Store, media_files: MediaFiles, transcript_id: int) -> None:
         media_files.delete(orphan)
 
 
-def rebuild_topics(store: Store, embedder: Embedder, transcript_id: int, force: bool = False) -> int:
+def rebuild_topics(store: Store, media_files: MediaFiles, embedder: Embedder, transcript_id: int,
+                   force: bool = False) -> int:
     """Recompute a stored transcript's topics (and its segment embeddings where missing); returns the count.
 
     The stored media, when still there, gives the sound of each segment, as at ingest.
@@ -460,7 +461,7 @@ def rebuild_topics(store: Store, embedder: Embedder, transcript_id: int, force: 
         if not force and topic_repository.has_edited_topics(session, transcript_id):
             raise InvalidEdit(f"transcript {transcript_id}: its topics were edited; "
                               "add --force to replace the edits with computed topics")
-        mono = _stored_audio(repository.get_transcript(session, transcript_id).media.path)
+        mono = _stored_audio(media_files, repository.get_transcript(session, transcript_id).media.path)
     fresh = vectors is None
     if vectors is None:
         vectors = embedder.encode([s.text for s in segments])
@@ -471,9 +472,9 @@ def rebuild_topics(store: Store, embedder: Embedder, transcript_id: int, force: 
     return len(found)
 
 
-def _stored_audio(path: str) -> np.ndarray | None:
+def _stored_audio(media_files: MediaFiles, stored: str) -> np.ndarray | None:
     """A stored transcript's audio as 16 kHz mono samples, or None when its media file is gone."""
-    media_path = Path(path)
+    media_path = media_files.local_path(stored)
     if not media_path.is_file():
         return None
     try:
@@ -497,7 +498,7 @@ class Resegmented:
                 "segments": self.segments, "topics": self.topics, "voices_checked": self.voices_checked}
 
 
-def resegment(store: Store, embedder: Embedder, transcript_id: int, force: bool = False,
+def resegment(store: Store, media_files: MediaFiles, embedder: Embedder, transcript_id: int, force: bool = False,
               diarizer: Diarizer | None = None) -> Resegmented:
     """Cut a stored transcript again into whole sentences with one voice each, and rebuild its topics.
 
@@ -512,7 +513,7 @@ def resegment(store: Store, embedder: Embedder, transcript_id: int, force: bool 
             raise InvalidEdit(f"transcript {transcript_id}: its topics were edited; "
                               "add --force to replace the edits with computed topics")
     diarization = dict(stored.settings.get("diarization") or {})
-    mono = _stored_audio(stored.media_path)
+    mono = _stored_audio(media_files, stored.media_path)
     embed = None
     if mono is not None and diarization.get("method", "clustering") == "clustering" and len(stored.voiceprints) > 1:
         embed = partial((diarizer or Diarizer()).embed, mono)

@@ -84,7 +84,7 @@ def resegment(store: Store, transcript_ids: tuple[int, ...], every: bool, force:
     results: list[dict] = []
     for transcript_id in transcript_ids:
         try:
-            done = ingest_api.resegment(store, embedder, transcript_id, force, diarizer)
+            done = ingest_api.resegment(store, media_root(), embedder, transcript_id, force, diarizer)
         except TranscriptsError as error:
             results.append({"transcript_id": transcript_id, "error": str(error)})
             if not as_json:

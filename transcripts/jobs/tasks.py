@@ -84,7 +84,7 @@ class JobProgress:
     def file(self, path: Path, duration: float) -> None:
         pass
 
-    def advance(self, seconds_in_file: float) -> None:
+    def advance(self, seconds_in_file: float, step: str) -> None:
         if self.context.should_abort():
             raise Cancelled
         if time.monotonic() - self.written >= PROGRESS_EVERY_S:
