@@ -10,11 +10,14 @@ import pytest
 from alembic import command
 from helpers import run_cli, run_json
 from sqlalchemy import create_engine, insert, select
+from starlette.testclient import TestClient
 
+from transcripts.config import load_settings
 from transcripts.errors import MediaError
 from transcripts.store.db import _alembic_config, migrate
 from transcripts.store.media_files import LocalMediaFiles
 from transcripts.store.schema import Media
+from transcripts.web.app import create_app
 
 SHA = "ab" + "0" * 62
 
@@ -73,6 +76,9 @@ def test_ingest_copies_into_transcripts_media_and_stores_the_key(home: Path, tmp
     clip = tmp_path / "clip.wav"
     quoted = run_json("quote", str(result["id"]), "--start", "0", "--end", "3", "--clip", str(clip))
     assert Path(quoted["clip"]).stat().st_size > 0
+    run_json("publish", str(result["id"]))
+    served = TestClient(create_app(load_settings())).get(f"/media/{result['id']}")
+    assert served.status_code == 200 and served.content == (data_dir / "fw_jfk.flac").read_bytes()
 
     assert run_cli("delete", str(result["id"])).exit_code == 0
     assert not (root / stored).exists()
