@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/topics.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/reader.py
+	$(BIN)/python bench/workers.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

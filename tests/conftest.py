@@ -210,3 +210,14 @@ def formats_store(tmp_path_factory: pytest.TempPathFactory, models_dir: Path, da
         for result in results:
             run_json("publish", str(result["id"]), "--db", url)
     return url
+
+
+@pytest.fixture
+def exported_models(models_dir: Path) -> None:
+    """The sentence and speaker models exported to ONNX once, here, before several worker or ingest
+    processes would each export them at once."""
+    from transcripts.pipeline.embed import Embedder
+    from transcripts.pipeline.speaker_encoder import SpeakerEncoder
+
+    Embedder(models_dir).load()
+    SpeakerEncoder(models_dir).load()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,8 @@ def test_truncated_flac_is_refused_although_the_decoder_accepts_it(tmp_path: Pat
 
 def test_content_addressed_copy_is_staged_then_committed(tmp_path: Path, data_dir: Path) -> None:
     info = media.probe(data_dir / "fw_jfk.flac")
-    staged, final = media.stage_copy(info, tmp_path)
+    final = media.stored_path(tmp_path, info.sha256, info.path.suffix)
+    staged = media.stage_copy(info.path, final)
     assert staged.name.endswith(".partial") and not final.exists()
     media.commit_copy(staged, final)
     assert final == tmp_path / info.sha256[:2] / f"{info.sha256}.flac"
@@ -106,3 +108,15 @@ def test_partial_copies_of_dead_processes_are_swept(tmp_path: Path) -> None:
     dead.write_bytes(b"x")
     assert media.sweep_partials(tmp_path) == 1
     assert not dead.exists()
+
+
+def test_a_half_made_copy_by_another_machine_on_a_shared_media_root_is_left_for_a_day(tmp_path: Path) -> None:
+    folder = tmp_path / "ab"
+    folder.mkdir()
+    fresh, stale = folder / "abc.wav.123-laptop_newsroom.partial", folder / "abd.wav.123-laptop_newsroom.partial"
+    for partial in (fresh, stale):
+        partial.write_bytes(b"x")
+    long_ago = time.time() - media.FOREIGN_PARTIAL_TTL_S - 60
+    os.utime(stale, (long_ago, long_ago))
+    assert media.sweep_partials(tmp_path) == 1
+    assert fresh.exists() and not stale.exists()

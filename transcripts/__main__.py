@@ -2,4 +2,5 @@
 
 from transcripts.cli import main
 
-main()
+if __name__ == "__main__":  # not in the worker processes `transcripts worker` spawns, which import this again
+    main()

@@ -32,6 +32,11 @@ _SOURCES: dict[str, tuple[str, str, str | None]] = {
     "secure_cookies": ("TRANSCRIPTS_SECURE_COOKIES", "secure_cookies", None),
     "secret_key": ("TRANSCRIPTS_SECRET_KEY", "secret_key", None),
     "editor_token": ("TRANSCRIPTS_EDITOR_TOKEN", "editor_token", None),
+    # Newsroom mode: the media root every machine mounts, and how the job queue tells a live worker from a
+    # dead one (seconds between heartbeats; silence after which its job is given to another worker).
+    "media": ("TRANSCRIPTS_MEDIA", "media", None),
+    "heartbeat": ("TRANSCRIPTS_HEARTBEAT", "heartbeat", "10"),
+    "stalled_after": ("TRANSCRIPTS_STALLED_AFTER", "stalled_after", "60"),
 }
 _SECRETS = ("secret_key", "editor_token")
 
@@ -79,10 +84,32 @@ class Settings:
         """int8 on the CPU (fast, no accuracy loss measured); float16 on a GPU, where int8 gains little."""
         return self.get("compute_type") or ("int8" if self.device == "cpu" else "float16")
 
+    # Newsroom mode: the media root and the queue's timings.
     @property
     def media_dir(self) -> Path:
-        """Content-addressed copies of ingested media, so transcripts outlive the original files."""
-        return self.home / "media"
+        """The media root: content-addressed copies of ingested media, so transcripts outlive the original
+        files. `TRANSCRIPTS_MEDIA` points every machine of a newsroom at one shared directory."""
+        media = self.get("media")
+        return Path(media).expanduser() if media else self.home / "media"
+
+    @property
+    def heartbeat(self) -> float:
+        return self._seconds("heartbeat")
+
+    @property
+    def stalled_after(self) -> float:
+        """A worker silent this long is dead: its job goes back to the queue (must exceed the heartbeat)."""
+        return self._seconds("stalled_after")
+
+    def _seconds(self, name: str) -> float:
+        value = self.get(name)
+        try:
+            seconds = float(value or "")
+        except ValueError:
+            seconds = 0.0
+        if seconds <= 0:
+            raise ConfigError(f"{name}: {value!r} is not a number of seconds ({self.values[name].source})")
+        return seconds
 
     @property
     def models_dir(self) -> Path:
@@ -169,7 +196,9 @@ class Settings:
         out["db"]["value"] = self.db_url
         out["model"]["value"] = self.model
         out["compute_type"]["value"] = self.compute_type
-        out["media_dir"] = {"value": str(self.media_dir), "source": "home"}
+        media = out.pop("media")
+        out["media_dir"] = {"value": str(self.media_dir), "source": "home" if media["value"] is None
+                            else media["source"]}
         out["vocab_file"] = {"value": str(self.vocab_file),
                              "source": "exists" if self.vocab_file.exists() else "absent"}
         return out

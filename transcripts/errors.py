@@ -51,3 +51,17 @@ class InputError(TranscriptsError):
 
 class QuerySyntaxError(TranscriptsError):
     """A search query that is not valid search syntax (an unclosed quote, a dangling OR)."""
+
+
+class QueueError(TranscriptsError):
+    """The job queue cannot do what was asked: it needs PostgreSQL, or a job is not there or not in a state
+    that allows it (retrying a job that is done)."""
+
+
+class AlreadyTranscribed(TranscriptsError):
+    """Content that another process transcribed meanwhile (two reporters, or two workers handed one job):
+    the later one stores nothing and points at the first one's transcript."""
+
+    def __init__(self, path: str, transcript_id: int) -> None:
+        super().__init__(f"{path}: already ingested as transcript {transcript_id}")
+        self.transcript_id = transcript_id

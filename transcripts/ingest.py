@@ -9,7 +9,6 @@ no orphan copy, and the next run simply does that file again. A bad file fails a
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -21,10 +20,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from transcripts.config import Settings
-from transcripts.errors import InvalidEdit, MediaError, TranscriptsError
+from transcripts.errors import AlreadyTranscribed, InvalidEdit, MediaError, TranscriptsError
 from transcripts.pipeline import media, sentences, vad
 from transcripts.pipeline.asr import DecodeOptions, Segment, Transcriber, Transcription
 from transcripts.pipeline.diarize import (
@@ -47,6 +46,7 @@ from transcripts.pipeline.timing import Timings, thread_clock
 from transcripts.pipeline.topics import Topic, segment_topics
 from transcripts.store import repository, topic_repository
 from transcripts.store.db import Store
+from transcripts.store.media_files import MediaFiles, StagedCopy, open_media
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,23 @@ class IngestOptions:
     # 0.7 s sentence rule of before (the baseline `bench/diarization.py` compares against).
     whole_sentences: bool = True
 
+    def decode_options(self) -> DecodeOptions:
+        return DecodeOptions(language=self.language, vocabulary=self.vocabulary)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON, so a queued job carries the reporter's choices to whichever worker runs it."""
+        return {"title": self.title, "language": self.language, "vocabulary": list(self.vocabulary),
+                "copy_media": self.copy_media, "hints": self.hints.as_dict(), "interviewer": self.interviewer,
+                "people": list(self.people)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IngestOptions:
+        hints = data.get("hints") or {}
+        return cls(title=data.get("title"), language=data.get("language"),
+                   vocabulary=tuple(data.get("vocabulary") or ()), copy_media=data.get("copy_media", True),
+                   hints=SpeakerHints(hints.get("speakers"), hints.get("min_speakers"), hints.get("max_speakers")),
+                   interviewer=data.get("interviewer"), people=tuple(data.get("people") or ()))
+
 
 @dataclass
 class IngestResult:
@@ -84,6 +101,7 @@ class IngestResult:
     model: str | None = None
     recovered: list[tuple[float, float]] = field(default_factory=list)
     timings: dict[str, dict[str, float]] = field(default_factory=dict)  # step -> wall and CPU seconds
+    transient: bool = False  # failed for a reason that may pass (the database gone, out of memory): retry
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "path": self.path, "status": self.status, "error": self.error,
@@ -214,6 +232,7 @@ class Ingestor:
         self._transcriber = transcriber
         self.diarizer = diarizer or Diarizer(models_dir=settings.models_dir)
         self.embedder = embedder or Embedder(settings.models_dir)
+        self.media_files = open_media(settings)
 
     @property
     def transcriber(self) -> Transcriber:
@@ -223,10 +242,18 @@ class Ingestor:
                                             compute_type=self.settings.compute_type)
         return self._transcriber
 
+    def load_models(self) -> str:
+        """Load every model now (whisper, speakers, sentences), not on the first file; returns whisper's name.
+        Whisper first: a model that is not there fails at once."""
+        name = self.transcriber.name
+        self.diarizer.load()
+        self.embedder.load()
+        return name
+
     def ingest(self, paths: Sequence[Path], options: IngestOptions, progress: Progress | None = None
                ) -> list[IngestResult]:
         """Ingest every file; returns one result per file, in order. Only Ctrl-C stops the batch."""
-        media.sweep_partials(self.settings.media_dir)
+        self.media_files.sweep()
         probed: list[media.MediaInfo | IngestResult] = []
         for path in paths:
             try:
@@ -269,12 +296,14 @@ class Ingestor:
             if existing is None:
                 raise
             return self._skipped(shown, existing)
+        except AlreadyTranscribed as error:
+            return self._skipped(shown, error.transcript_id)
         except TranscriptsError as error:
             return IngestResult(path=shown, status="failed", error=str(error), duration=info.duration)
         except Exception as error:  # one broken file must not stop the batch
             log.exception("ingest of %s failed", shown)
-            return IngestResult(path=shown, status="failed", duration=info.duration,
-                                error=f"{shown}: unexpected error ({type(error).__name__}: {error})")
+            return IngestResult(path=shown, status="failed", duration=info.duration, transient=is_transient(error),
+                                error=f"{shown}: unexpected error ({type(error).__name__}: {_first_line(error)})")
         return IngestResult(path=shown, status="ingested", id=transcript_id, duration=transcription.duration,
                             language=transcription.language, model=self.transcriber.name,
                             recovered=transcription.recovered, timings=analysis.timings.as_dict())
@@ -296,7 +325,7 @@ class Ingestor:
             stereo = media.channel_samples(audio) if audio.channels == 2 else None
         with timings.step("voice activity"):
             activity = vad.detect(mono, steps.step("voice activity"))
-        decode_options = DecodeOptions(language=options.language, vocabulary=options.vocabulary)
+        decode_options = options.decode_options()
         diarizer_done = [0.0]  # the encoder's fraction done, written by its thread, read while waiting
         diarizer_clock: list[int] = []
         started = threading.Event()
@@ -368,20 +397,20 @@ class Ingestor:
     def _save(self, info: media.MediaInfo, options: IngestOptions, analysis: Analysis,
               on_progress: Callable[[float], None]) -> int:
         transcription = analysis.transcription
-        staged: Path | None = None
+        staged: StagedCopy | None = None
         try:
             if options.copy_media:
-                staged, final = media.stage_copy(info, self.settings.media_dir)
-                media_path = str(final)
+                media_path = self.media_files.key_for(info.sha256, info.path.suffix)
+                staged = self.media_files.stage(info.path, media_path)
             else:
                 media_path = str(info.path.resolve())
             settings = {
-                **DecodeOptions(language=options.language, vocabulary=options.vocabulary).as_dict(),
+                **options.decode_options().as_dict(),
                 "device": self.transcriber.device, "compute_type": self.transcriber.compute_type,
                 "recovered": [list(span) for span in transcription.recovered],
                 "diarization": analysis.diarization,
             }
-            with self.store.session() as session:
+            with self.store.write_session() as session:
                 transcript_id = repository.add_transcript(
                     session, info, media_path, options.copy_media, options.title or info.path.stem,
                     transcription, self.transcriber.name, settings, analysis.profiles, analysis.vectors,
@@ -389,28 +418,37 @@ class Ingestor:
                 topic_repository.store_topics(session, transcript_id, analysis.topics)
                 on_progress(0.9)
                 if staged is not None:
-                    media.commit_copy(staged, final)
+                    staged.commit()
                     staged = None
             on_progress(1.0)
             return transcript_id
         finally:
             if staged is not None:
-                staged.unlink(missing_ok=True)
+                staged.discard()
 
 
-def delete(store: Store, transcript_id: int) -> None:
+def is_transient(error: BaseException) -> bool:
+    """Errors that say nothing about the file: the database went away, or memory ran out."""
+    if isinstance(error, MemoryError | OperationalError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def delete(store: Store, media_files: MediaFiles, transcript_id: int) -> None:
     """Delete a transcript; its stored media copy goes too once nothing refers to it."""
     with store.session() as session:
         orphan = repository.delete_transcript(session, transcript_id)
     if orphan:
-        Path(orphan).unlink(missing_ok=True)
-        try:
-            os.rmdir(Path(orphan).parent)
-        except OSError:
-            pass
+        media_files.delete(orphan)
 
 
-def rebuild_topics(store: Store, embedder: Embedder, transcript_id: int, force: bool = False) -> int:
+def rebuild_topics(store: Store, media_files: MediaFiles, embedder: Embedder, transcript_id: int,
+                   force: bool = False) -> int:
     """Recompute a stored transcript's topics (and its segment embeddings where missing); returns the count.
 
     The stored media, when still there, gives the sound of each segment, as at ingest.
@@ -423,7 +461,7 @@ def rebuild_topics(store: Store, embedder: Embedder, transcript_id: int, force: 
         if not force and topic_repository.has_edited_topics(session, transcript_id):
             raise InvalidEdit(f"transcript {transcript_id}: its topics were edited; "
                               "add --force to replace the edits with computed topics")
-        mono = _stored_audio(repository.get_transcript(session, transcript_id).media.path)
+        mono = _stored_audio(media_files, repository.get_transcript(session, transcript_id).media.path)
     fresh = vectors is None
     if vectors is None:
         vectors = embedder.encode([s.text for s in segments])
@@ -434,9 +472,9 @@ def rebuild_topics(store: Store, embedder: Embedder, transcript_id: int, force: 
     return len(found)
 
 
-def _stored_audio(path: str) -> np.ndarray | None:
+def _stored_audio(media_files: MediaFiles, stored: str) -> np.ndarray | None:
     """A stored transcript's audio as 16 kHz mono samples, or None when its media file is gone."""
-    media_path = Path(path)
+    media_path = media_files.local_path(stored)
     if not media_path.is_file():
         return None
     try:
@@ -460,7 +498,7 @@ class Resegmented:
                 "segments": self.segments, "topics": self.topics, "voices_checked": self.voices_checked}
 
 
-def resegment(store: Store, embedder: Embedder, transcript_id: int, force: bool = False,
+def resegment(store: Store, media_files: MediaFiles, embedder: Embedder, transcript_id: int, force: bool = False,
               diarizer: Diarizer | None = None) -> Resegmented:
     """Cut a stored transcript again into whole sentences with one voice each, and rebuild its topics.
 
@@ -475,7 +513,7 @@ def resegment(store: Store, embedder: Embedder, transcript_id: int, force: bool 
             raise InvalidEdit(f"transcript {transcript_id}: its topics were edited; "
                               "add --force to replace the edits with computed topics")
     diarization = dict(stored.settings.get("diarization") or {})
-    mono = _stored_audio(stored.media_path)
+    mono = _stored_audio(media_files, stored.media_path)
     embed = None
     if mono is not None and diarization.get("method", "clustering") == "clustering" and len(stored.voiceprints) > 1:
         embed = partial((diarizer or Diarizer()).embed, mono)

@@ -17,6 +17,7 @@ from transcripts.pipeline import media
 from transcripts.pipeline.diarize import Diarizer
 from transcripts.store import repository
 from transcripts.store.db import Store
+from transcripts.store.media_files import MediaFiles
 
 
 @dataclass(frozen=True)
@@ -35,15 +36,16 @@ def _speaker_audio(path: Path, spans: list[tuple[float, float]]) -> np.ndarray:
     return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
-def enroll_from_speaker(store: Store, name: str, transcript_id: int, label: str,
+def enroll_from_speaker(store: Store, media_files: MediaFiles, name: str, transcript_id: int, label: str,
                         diarizer: Diarizer | None = None) -> Voice:
     """Enrol the voice of speaker `label` of a transcript under `name`, and name that speaker too."""
     with store.session() as session:
         speaker = repository.get_speaker(session, transcript_id, label)
         print_ = repository.voiceprint_array(speaker.voiceprint)
-        media_path = Path(speaker.transcript.media.path)
+        stored = speaker.transcript.media.path
         spans = [(s.start, s.end) for s in speaker.transcript.segments if s.speaker_id == speaker.id]
     if print_ is None:
+        media_path = media_files.readable(stored)
         print_ = (diarizer or Diarizer()).voiceprint(_speaker_audio(media_path, spans))
         if print_ is None:
             raise MediaError(str(media_path), f"no speech found for speaker {label}")

@@ -12,6 +12,7 @@ from transcripts.cli.articles import article
 from transcripts.cli.common import TranscriptsGroup, db_option, emit_json, json_option
 from transcripts.cli.export import export
 from transcripts.cli.ingest import ingest
+from transcripts.cli.jobs import jobs, worker
 from transcripts.cli.library import delete, list_command, publish, resegment, show
 from transcripts.cli.quotes import quote, quotes
 from transcripts.cli.search import search
@@ -72,6 +73,8 @@ cli.add_command(article)
 cli.add_command(quote)
 cli.add_command(quotes)
 cli.add_command(serve)
+cli.add_command(jobs)
+cli.add_command(worker)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from transcripts import timefmt
 from transcripts.config import load_settings
 from transcripts.errors import TranscriptsError
 from transcripts.store.db import Store
+from transcripts.store.media_files import MediaFiles, open_media
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,6 +55,11 @@ def with_store(command: Callable[..., Any]) -> Callable[..., Any]:
             store.close()
 
     return wrapper
+
+
+def media_root() -> MediaFiles:
+    """The stored recordings of the resolved settings (`TRANSCRIPTS_MEDIA`, else the data dir's media/)."""
+    return open_media(load_settings())
 
 
 class DefaultCommandGroup(TranscriptsGroup):

@@ -11,9 +11,12 @@ from tqdm import tqdm
 
 from transcripts import ingest as ingest_api
 from transcripts.cli.common import db_option, emit_json, json_option
-from transcripts.config import load_settings, read_vocabulary
+from transcripts.config import Settings, load_settings, read_vocabulary
+from transcripts.jobs.app import DEFAULT_QUEUE, QUEUES, require_postgresql
+from transcripts.jobs.enqueue import enqueue
 from transcripts.pipeline.diarize import MAX_SPEAKERS, SpeakerHints
 from transcripts.store.db import Store
+from transcripts.store.media_files import open_media
 
 
 class TqdmProgress:
@@ -60,7 +63,22 @@ class TqdmProgress:
             self.bar.close()
 
 
-@click.command()
+class QueueFlagCommand(click.Command):
+    """`--queue` alone means the cpu queue, even right before a path: `ingest --queue talk.m4a`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given: list[str] = []
+        for index, arg in enumerate(args):
+            if arg == "--":
+                given.extend(args[index:])
+                break
+            given.append(arg)
+            if arg == "--queue" and (index + 1 == len(args) or args[index + 1] not in QUEUES):
+                given.append(DEFAULT_QUEUE)
+        return super().parse_args(ctx, given)
+
+
+@click.command(cls=QueueFlagCommand)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--title", help="Title of the transcript (default: the file name). One file only.")
 @click.option("--language", metavar="CODE", help="Language code, e.g. en, fr (default: detected and stored).")
@@ -82,12 +100,15 @@ class TqdmProgress:
 @click.option("--people", metavar="NAMES", help='Names of the others, comma separated, most talkative first: '
                                                 '"Sean Baker, Chris Bergoch".')
 @click.option("--no-copy", is_flag=True, help="Keep a reference to the file instead of a copy in the data dir.")
+@click.option("--queue", type=click.Choice(QUEUES),
+              help="Newsroom mode (PostgreSQL): store each file and queue it for `transcripts worker`, returning "
+                   "at once; --queue gpu for GPU workers (--queue alone: cpu).")
 @db_option
 @json_option
 def ingest(paths: tuple[Path, ...], title: str | None, language: str | None, model: str | None,
            vocab: str | None, device: str | None, compute_type: str | None, speaker_count: int | None,
            min_speakers: int | None, max_speakers: int | None, interviewer: str | None, people: str | None,
-           no_copy: bool, db: str | None, as_json: bool) -> None:
+           no_copy: bool, queue: str | None, db: str | None, as_json: bool) -> None:
     """Transcribe recordings (files or whole folders) into the store.
 
     Folders are searched recursively for audio and video files; other files (notes, .DS_Store) are passed
@@ -98,6 +119,14 @@ def ingest(paths: tuple[Path, ...], title: str | None, language: str | None, mod
     batch = ingest_api.collect(paths)
     if title and len(batch.files) > 1:
         raise click.UsageError("--title names one transcript: give one file")
+    if queue is not None:
+        if model or device or compute_type:
+            raise click.UsageError("--model, --device and --compute-type belong to the workers with --queue "
+                                   "(transcripts worker --model …)")
+        if no_copy:
+            raise click.UsageError("--no-copy cannot be queued: a worker on another machine cannot read this "
+                                   "machine's disk (the file is copied under the media root)")
+        require_postgresql(settings.db_url)
     store = Store(settings.db_url)
     options = ingest_api.IngestOptions(title=title, language=settings.get("language"),
                                        vocabulary=tuple(read_vocabulary(settings, vocab)),
@@ -105,6 +134,9 @@ def ingest(paths: tuple[Path, ...], title: str | None, language: str | None, mod
                                        hints=SpeakerHints(speaker_count, min_speakers, max_speakers),
                                        interviewer=interviewer,
                                        people=tuple(n.strip() for n in (people or "").split(",") if n.strip()))
+    if queue is not None:
+        _queue(store, settings, batch, options, queue, as_json)
+        return
     ingestor = ingest_api.Ingestor(store, settings)
     progress = TqdmProgress() if not as_json and sys.stderr.isatty() else None
     results = []
@@ -129,5 +161,28 @@ def ingest(paths: tuple[Path, ...], title: str | None, language: str | None, mod
             else:
                 click.echo(f"{result.status:8} {result.id:>5}  {result.path}  ({result.duration:.1f} s, "
                            f"{result.language}, {result.model})")
+    if any(r.status == "failed" for r in results):
+        sys.exit(1)
+
+
+def _queue(store: Store, settings: Settings, batch: ingest_api.Batch, options: ingest_api.IngestOptions,
+           queue: str, as_json: bool) -> None:
+    """`ingest --queue`: one line (or JSON object) per file, queued, skipped or failed."""
+    try:
+        results = enqueue(store, open_media(settings), batch.files, options, queue)
+    finally:
+        store.close()
+    if batch.passed_over:
+        click.echo(f"passed over {len(batch.passed_over)} file(s) that are not media", err=True)
+    if as_json:
+        emit_json([r.as_json() for r in results])
+    else:
+        for result in results:
+            if result.status == "failed":
+                click.echo(f"failed: {result.error}", err=True)
+            elif result.status == "skipped":
+                click.echo(f"skipped  {result.id:>5}  {result.path}  (already transcribed)")
+            else:
+                click.echo(f"queued   job {result.job_id:>5}  {result.path}  (see `transcripts jobs`)")
     if any(r.status == "failed" for r in results):
         sys.exit(1)

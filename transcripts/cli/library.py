@@ -6,7 +6,7 @@ import click
 
 from transcripts import ingest as ingest_api
 from transcripts import timefmt
-from transcripts.cli.common import db_option, emit_json, json_option, with_store
+from transcripts.cli.common import db_option, emit_json, json_option, media_root, with_store
 from transcripts.config import load_settings
 from transcripts.errors import TranscriptsError
 from transcripts.export import txt
@@ -55,7 +55,7 @@ def show(store: Store, transcript_id: int, as_json: bool) -> None:
 @with_store
 def delete(store: Store, transcript_id: int, as_json: bool) -> None:
     """Delete a transcript (and its stored media copy when nothing else uses it)."""
-    ingest_api.delete(store, transcript_id)
+    ingest_api.delete(store, media_root(), transcript_id)
     if as_json:
         emit_json({"id": transcript_id, "status": "deleted"})
     else:
@@ -84,7 +84,7 @@ def resegment(store: Store, transcript_ids: tuple[int, ...], every: bool, force:
     results: list[dict] = []
     for transcript_id in transcript_ids:
         try:
-            done = ingest_api.resegment(store, embedder, transcript_id, force, diarizer)
+            done = ingest_api.resegment(store, media_root(), embedder, transcript_id, force, diarizer)
         except TranscriptsError as error:
             results.append({"transcript_id": transcript_id, "error": str(error)})
             if not as_json:

@@ -9,7 +9,15 @@ from typing import Any
 import click
 
 from transcripts import timefmt
-from transcripts.cli.common import TranscriptsGroup, db_option, emit_json, json_option, parse_time, with_store
+from transcripts.cli.common import (
+    TranscriptsGroup,
+    db_option,
+    emit_json,
+    json_option,
+    media_root,
+    parse_time,
+    with_store,
+)
 from transcripts.document import SpeakerDoc, TranscriptDoc
 from transcripts.editorial.clips import cut_clip
 from transcripts.editorial.quote_check import check_quotations
@@ -93,7 +101,8 @@ def quote(store: Store, transcript_id: int, start: float | None, end: float | No
                              f"{timefmt.hms(end)} (it lasts {timefmt.hms(doc.duration)})")
         passage = found
     if clip is not None:
-        extra["clip"] = str(cut_clip(Path(doc.media_path), clip, passage.start, passage.end, doc.has_video))
+        source = media_root().readable(doc.media_path)
+        extra["clip"] = str(cut_clip(source, clip, passage.start, passage.end, doc.has_video))
     _show_passage(passage, extra, as_json)
 
 

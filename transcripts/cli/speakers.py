@@ -14,6 +14,7 @@ from transcripts.cli.common import (
     db_option,
     emit_json,
     json_option,
+    media_root,
     with_store,
 )
 from transcripts.document import SpeakerDoc, TranscriptDoc
@@ -81,7 +82,7 @@ def rename(store: Store, transcript_id: int, label: str, name: str, enroll: bool
         speaker = repository.rename_speaker(session, transcript_id, label, name)
         enrolled = speaker.person_id is not None
     if enroll:
-        voices.enroll_from_speaker(store, name, transcript_id, label)
+        voices.enroll_from_speaker(store, media_root(), name, transcript_id, label)
     if as_json:
         emit_json({"transcript_id": transcript_id, "label": label, "name": name, "enrolled": enroll})
         return
@@ -137,7 +138,7 @@ def enroll(store: Store, name: str, transcript_id: int | None, label: str | None
     if clip is not None:
         voice = voices.enroll_from_file(store, name, clip)
     elif transcript_id is not None and label is not None:
-        voice = voices.enroll_from_speaker(store, name, transcript_id, label)
+        voice = voices.enroll_from_speaker(store, media_root(), name, transcript_id, label)
     else:
         raise click.UsageError("give TRANSCRIPT_ID and LABEL, or --from FILE")
     if as_json:

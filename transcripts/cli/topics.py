@@ -10,6 +10,7 @@ from transcripts.cli.common import (
     db_option,
     emit_json,
     json_option,
+    media_root,
     parse_time,
     with_store,
 )
@@ -122,7 +123,7 @@ def rebuild(store: Store, transcript_ids: tuple[int, ...], every: bool, force: b
     elif not transcript_ids:
         raise click.UsageError("give TRANSCRIPT_IDS or --all")
     embedder = Embedder(load_settings().models_dir)
-    counts = {transcript_id: rebuild_topics(store, embedder, transcript_id, force)
+    counts = {transcript_id: rebuild_topics(store, media_root(), embedder, transcript_id, force)
               for transcript_id in transcript_ids}
     if as_json:
         emit_json([{"transcript_id": k, "topics": v} for k, v in counts.items()])

@@ -115,6 +115,10 @@ class Diarizer:
         self._encoder: SpeakerEncoder | None = None
         self._lock = threading.Lock()
 
+    def load(self) -> None:
+        """Load now rather than on the first file (a queue worker loads everything before its first job)."""
+        self.encoder.load()
+
     @property
     def encoder(self) -> SpeakerEncoder:
         with self._lock:

@@ -91,6 +91,12 @@ class Embedder:
         self._tokenizer: Any = None
         self._lock = threading.Lock()
 
+    def load(self) -> None:
+        """Load now rather than on the first `encode` (a queue worker loads everything before its first job)."""
+        with self._lock:
+            if self._session is None:
+                self._load()
+
     def _load(self) -> None:
         from tokenizers import Tokenizer
 
@@ -111,9 +117,7 @@ class Embedder:
                on_progress: Callable[[float], None] | None = None) -> np.ndarray:
         """Unit vectors, one row per text (float32, shape (len(texts), 384)); empty text gives a zero row.
         `on_progress(fraction)` after each batch."""
-        with self._lock:
-            if self._session is None:
-                self._load()
+        self.load()
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         # Sorting by length keeps padding (wasted work) small within each batch.
         order = sorted((i for i, t in enumerate(texts) if t.strip()), key=lambda i: len(texts[i]))

@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,8 @@ MEDIA_EXTENSIONS = AUDIO_EXTENSIONS | VIDEO_EXTENSIONS
 
 # Containers whose declared length is only an estimate from the bitrate (raw ADTS AAC): never "truncated".
 _ESTIMATED_DURATION_FORMATS = frozenset({"aac"})
+# A half-made copy by another machine is removed after this long (its maker may still be copying).
+FOREIGN_PARTIAL_TTL_S = 24 * 3600
 # A decode shorter than the declared length by more than this (seconds and fraction) is a truncated file.
 _TRUNCATION_TOLERANCE_S = 0.5
 _TRUNCATION_TOLERANCE_FRACTION = 0.02
@@ -166,31 +170,47 @@ def stored_path(media_dir: Path, sha256: str, suffix: str) -> Path:
     return media_dir / sha256[:2] / f"{sha256}{suffix.lower()}"
 
 
-def stage_copy(info: MediaInfo, media_dir: Path) -> tuple[Path, Path]:
-    """Copy the file next to its final place under a temporary name; `commit_copy` moves it in.
+def stage_copy(source: Path, final: Path) -> Path:
+    """Copy `source` next to its final place under a temporary name; `commit_copy` moves it in.
 
     The copy is made before the database commit and moved into place just before it, so a crash leaves at
-    most a `.partial` file, which `sweep_partials` removes on the next run.
+    most a `.partial` file, which `sweep_partials` removes on the next run. Its name carries the process and
+    the machine that makes it: in a newsroom the media root is shared, and only the maker can tell whether
+    the copy is still in progress.
     """
-    final = stored_path(media_dir, info.sha256, info.path.suffix)
     final.parent.mkdir(parents=True, exist_ok=True)
-    staged = final.with_name(f"{final.name}.{os.getpid()}.partial")
-    shutil.copyfile(info.path, staged)
-    return staged, final
+    staged = final.with_name(f"{final.name}.{os.getpid()}-{_host()}.partial")
+    shutil.copyfile(source, staged)
+    return staged
 
 
 def commit_copy(staged: Path, final: Path) -> None:
     os.replace(staged, final)
 
 
+def _host() -> str:
+    return socket.gethostname().replace(".", "_") or "localhost"
+
+
 def sweep_partials(media_dir: Path) -> int:
-    """Remove copies left half-made by a process that died; returns how many were removed."""
+    """Remove copies left half-made by a process that died; returns how many were removed.
+
+    A copy made on another machine (the media root is shared) is left alone for a day: this machine cannot
+    see whether its maker still runs.
+    """
     removed = 0
     if not media_dir.exists():
         return 0
     for partial in media_dir.glob("*/*.partial"):
-        pid = partial.suffixes[-2].lstrip(".") if len(partial.suffixes) >= 2 else ""
-        if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+        maker = partial.suffixes[-2].lstrip(".") if len(partial.suffixes) >= 2 else ""
+        pid, _, host = maker.partition("-")
+        if host and host != _host():
+            try:
+                if time.time() - partial.stat().st_mtime < FOREIGN_PARTIAL_TTL_S:
+                    continue
+            except FileNotFoundError:
+                continue
+        elif pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
             continue
         partial.unlink(missing_ok=True)
         removed += 1

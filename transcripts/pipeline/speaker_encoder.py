@@ -101,6 +101,10 @@ class SpeakerEncoder:
             (cache / "source.json").write_text(json.dumps({"weights": str(weights)}) + "\n")
         return path
 
+    def load(self) -> None:
+        """Load now rather than on the first recording (a queue worker loads everything before its first job)."""
+        self._load()
+
     def _load(self) -> Any:
         with self._lock:
             if self._session is None:

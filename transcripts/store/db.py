@@ -22,9 +22,11 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from transcripts.errors import StoreError
+from transcripts.store import fts
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+MIGRATION_LOCK = 0x7472616E73  # the advisory lock key migrations take on PostgreSQL ("trans")
 
 
 def redact(url: str) -> str:
@@ -49,7 +51,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # `sqlite_begin="IMMEDIATE"` (write sessions, migrations) takes the write lock at once, waiting out the busy
+    # timeout. A plain BEGIN that reads and then writes fails at once with "database is locked" when another
+    # process committed in between (WAL keeps its snapshot), and no busy timeout helps.
+    mode = connection.get_execution_options().get("sqlite_begin", "")
+    connection.exec_driver_sql(f"BEGIN {mode}".rstrip())
 
 
 def make_engine(url: str) -> Engine:
@@ -76,6 +82,14 @@ def make_engine(url: str) -> Engine:
         raise StoreError(f"database {redact(url)}: {error}") from error
 
 
+def include_in_autogenerate(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's `include_object`: leave out what is not the ORM's, the word indexes (see `fts`) and the job
+    queue's own tables (Procrastinate's, applied by migration 0007_job_queue)."""
+    if type_ in ("table", "index") and name is not None and name.startswith("procrastinate_"):
+        return False
+    return fts.include_in_autogenerate(obj, name, type_, reflected, compare_to)
+
+
 def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
@@ -83,15 +97,24 @@ def _alembic_config() -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (a no-op when it is there already)."""
+    """Bring the schema to the newest migration (a no-op when it is there already).
+
+    Processes that start at once (four `ingest`s on a new laptop store, a newsroom's workers) take turns: the
+    first migrates under a lock (SQLite's write lock, a PostgreSQL advisory lock) and the others, once they
+    get it, find the schema current and do nothing.
+    """
     config = _alembic_config()
     head = ScriptDirectory.from_config(config).get_current_head()
     with engine.connect() as connection:
         if MigrationContext.configure(connection).get_current_revision() == head:
             return
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        connection.execution_options(sqlite_begin="IMMEDIATE")
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")  # reads the revision again, under the lock
 
 
 class Store:
@@ -106,6 +129,8 @@ class Store:
             cause = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             raise StoreError(f"database {redact(url)}: cannot connect ({cause})") from error
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(self.engine.execution_options(sqlite_begin="IMMEDIATE"),
+                                            expire_on_commit=False)
 
     @property
     def backend(self) -> str:
@@ -114,6 +139,13 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A transaction that reads, then writes (an ingest's save): on SQLite it holds the write lock from its
+        start, so another process's commit cannot make it fail halfway; the same as `session` elsewhere."""
+        with self._write_sessions.begin() as session:
             yield session
 
     def close(self) -> None:

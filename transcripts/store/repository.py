@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from transcripts.document import SegmentDoc, SpeakerDoc, TopicDoc, TranscriptDoc
-from transcripts.errors import NotFound
+from transcripts.errors import AlreadyTranscribed, NotFound
 from transcripts.pipeline import asr, embed
 from transcripts.pipeline.diarize import blend
 from transcripts.pipeline.media import MediaInfo
@@ -79,12 +79,12 @@ def add_transcript(session: Session, info: MediaInfo, media_path: str, copied: b
     are the segments' sentence embeddings, one row per segment; the topics follow with
     `topic_repository.store_topics` in the same session.
     """
-    media = session.scalar(select(Media).where(Media.sha256 == info.sha256))
-    if media is None:
-        media = Media(sha256=info.sha256, path=media_path, original_path=str(info.path.resolve()),
-                      copied=copied, format=info.format, duration=transcription.duration, channels=info.channels,
-                      sample_rate=info.sample_rate, size=info.size, has_video=info.has_video)
-        session.add(media)
+    media = media_row(session, info, media_path, copied, lock=True)
+    if media.id is not None:  # stored before (queued): whoever holds its lock first transcribes it
+        existing = session.scalar(select(Transcript.id).where(Transcript.media_id == media.id).limit(1))
+        if existing is not None:
+            raise AlreadyTranscribed(str(info.path), existing)
+    media.duration = transcription.duration  # decoded, where a queued file's row has the declared length
     transcript = Transcript(media=media, title=title, language=transcription.language,
                             language_probability=round(transcription.language_probability, 4), model=model,
                             settings=settings, status="done", duration=transcription.duration)
@@ -154,6 +154,23 @@ def replace_segments(session: Session, transcript_id: int, segments: Sequence[as
         speaker.turns = counted[label].turns if label in counted else 0
     transcript.settings = settings
     _add_segments(session, transcript, segments, speakers, vectors)
+
+
+def media_row(session: Session, info: MediaInfo, media_path: str, copied: bool, lock: bool = False) -> Media:
+    """The row of this content: the one stored already (queued, or ingested before), or a new one.
+
+    `lock` holds the row until the commit (FOR UPDATE on PostgreSQL; a write session on SQLite holds the whole
+    database): of two workers that finish one file at once, the second then sees the first one's transcript.
+    A new row needs no lock: the unique sha256 makes the second insert fail.
+    """
+    query = select(Media).where(Media.sha256 == info.sha256)
+    media = session.scalar(query.with_for_update() if lock else query)
+    if media is None:
+        media = Media(sha256=info.sha256, path=media_path, original_path=str(info.path.resolve()),
+                      copied=copied, format=info.format, duration=info.duration, channels=info.channels,
+                      sample_rate=info.sample_rate, size=info.size, has_video=info.has_video)
+        session.add(media)
+    return media
 
 
 def _speaker_row(transcript: Transcript, label: str, profile: SpeakerProfile | None,

@@ -210,3 +210,27 @@ class Word(Base):
     end: Mapped[float] = mapped_column(Float)
     text: Mapped[str] = mapped_column(Text)
     probability: Mapped[float] = mapped_column(Float)
+
+
+class IngestJob(Base):
+    """A file queued for transcription (newsroom mode): what `transcripts jobs` shows beside the queue's own
+    state. `job_id` is the id of Procrastinate's job (its `procrastinate_jobs` row holds status and attempts);
+    the worker writes who runs it, how far it got, how it ended and how often its worker died under it.
+    """
+
+    __tablename__ = "ingest_job"
+
+    job_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id", ondelete="SET NULL"), index=True)
+    path: Mapped[str] = mapped_column(Text)  # the file as the reporter named it
+    queue: Mapped[str] = mapped_column(String(32))
+    duration: Mapped[float] = mapped_column(Float)  # seconds of audio
+    worker: Mapped[str | None] = mapped_column(Text)  # host:pid of the last worker to start it
+    progress: Mapped[float] = mapped_column(Float, default=0.0)  # seconds of audio transcribed so far
+    stalls: Mapped[int] = mapped_column(Integer, default=0)  # times its worker died under it
+    outcome: Mapped[str | None] = mapped_column(String(16))  # ingested | skipped | failed
+    error: Mapped[str | None] = mapped_column(Text)
+    transcript_id: Mapped[int | None] = mapped_column(ForeignKey("transcript.id", ondelete="SET NULL"))
+    enqueued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from transcripts.store.fts import include_in_autogenerate
+from transcripts.store.db import include_in_autogenerate
 from transcripts.store.schema import Base
 
 config = context.config

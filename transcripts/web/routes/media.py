@@ -6,8 +6,6 @@ the data dir). Unpublished recordings answer 404 to anonymous requests, as their
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -16,6 +14,7 @@ from starlette.routing import Route
 from transcripts.editorial.renditions import RENDITION_TYPE, audio_rendition, browser_type
 from transcripts.errors import MediaError
 from transcripts.store import repository
+from transcripts.store.media_files import open_media
 from transcripts.web.auth import require_visible
 from transcripts.web.site import site_of
 
@@ -25,7 +24,7 @@ def media(request: Request) -> Response:
     with site.store.session() as session:
         ref = repository.media_ref(session, request.path_params["id"])
     require_visible(request, site.auth, ref.public)
-    source = Path(ref.path)
+    source = open_media(site.settings).local_path(ref.path)  # a key under the media root
     kind = browser_type(source, ref.has_video)
     if kind is None:
         try:
