@@ -63,3 +63,20 @@ def test_bad_sources_and_links_fail_in_one_line_and_add_nothing(conversation: st
         assert result.exit_code == 1 and problem in result.output, result.output
         assert len(result.output.strip().splitlines()) == 1
     assert count_rows(conversation, Article) == 0
+
+
+def test_a_link_records_which_embed_plays_the_transcript_and_its_offset(conversation: str,
+                                                                        shared_article: Path) -> None:
+    added = run_json("article", "add", str(shared_article), "--link", "1", "--db", conversation)
+    assert added["links"] == [{"transcript_id": 1, "embed": None, "offset": 0.0}]
+    article = str(added["id"])
+    linked = run_json("article", "link", article, "1", "--embed", "0", "--offset", "-12.5", "--db", conversation)
+    assert linked["links"] == [{"transcript_id": 1, "embed": 0, "offset": -12.5}]
+    again = run_json("article", "link", article, "1", "--db", conversation)  # relinking keeps what was said
+    assert again["links"] == linked["links"]
+    assert run_json("article", "show", article, "--db", conversation)["links"] == linked["links"]
+    text = run_cli("article", "show", article, "--no-body", "--db", conversation).output
+    assert "transcripts: 1 (embed 0, offset -12.5 s)" in text
+    wrong = run_cli("article", "link", article, "1", "--embed", "1", "--db", conversation)
+    assert wrong.exit_code == 1 and "--embed takes 0 to 0" in wrong.output
+    assert run_json("article", "show", article, "--db", conversation)["links"] == linked["links"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
+from sqlalchemy.orm import Session
 
 from transcripts.cli.common import DefaultCommandGroup, db_option, emit_json, json_option, with_store
 from transcripts.editorial.articles import read_article
@@ -28,24 +29,33 @@ def article() -> None:
     """
 
 
-def article_json(row: Article, body: bool = False) -> dict[str, Any]:
+def article_json(session: Session, row: Article, body: bool = False) -> dict[str, Any]:
     data = {"id": row.id, "title": row.title, "author": row.author,
             "published": row.published_at.isoformat() if row.published_at else None, "url": row.url,
             "source": row.source, "embeds": row.embeds, "transcripts": [t.id for t in row.transcripts],
+            "links": [link.as_json() for link in article_repository.links(session, row.id)],
             "words": len(row.body.split()), "public": row.public}
     return data | {"body": row.body} if body else data
 
 
-def _describe(row: Article) -> str:
+def _describe(session: Session, row: Article) -> str:
     lines = [f"{row.id:>5}  {row.title}{'  (public)' if row.public else ''}"]
     byline = ", ".join(x for x in (row.author, row.published_at.isoformat() if row.published_at else None) if x)
     if byline:
         lines.append(f"       {byline}")
     for embed in row.embeds:
         lines.append(f"       embeds {embed['provider']}: {embed['url']}")
-    linked = ", ".join(str(t.id) for t in row.transcripts) or "none (link with `transcripts article link`)"
+    linked = ", ".join(_link_text(link) for link in article_repository.links(session, row.id)) \
+        or "none (link with `transcripts article link`)"
     lines.append(f"       transcripts: {linked}")
     return "\n".join(lines)
+
+
+def _link_text(link: article_repository.Link) -> str:
+    played = f" (embed {link.embed}" if link.embed is not None else ""
+    if played and link.offset:
+        played += f", offset {link.offset:+g} s"
+    return f"{link.transcript_id}{played + ')' if played else ''}"
 
 
 @article.command(name="add")
@@ -64,7 +74,7 @@ def add(store: Store, source: str, links: tuple[int, ...], as_json: bool) -> Non
     content = read_article(source)
     with store.session() as session:
         row = article_repository.add_article(session, content, links)
-        shown = article_json(row) if as_json else _describe(row)
+        shown = article_json(session, row) if as_json else _describe(session, row)
     if as_json:
         emit_json(shown)
     else:
@@ -79,7 +89,7 @@ def list_articles(store: Store, as_json: bool) -> None:
     """Every article: id, title, author, embeds and linked transcripts."""
     with store.session() as session:
         rows = article_repository.list_articles(session)
-        shown = [article_json(row) for row in rows] if as_json else [_describe(row) for row in rows]
+        shown = [article_json(session, row) for row in rows] if as_json else [_describe(session, row) for row in rows]
     if as_json:
         emit_json(shown)
     elif not shown:
@@ -98,7 +108,7 @@ def show(store: Store, article_id: int, body: bool, as_json: bool) -> None:
     """One article, with its text."""
     with store.session() as session:
         row = article_repository.get_article(session, article_id)
-        data, described = article_json(row, body=body), _describe(row)
+        data, described = article_json(session, row, body=body), _describe(session, row)
     if as_json:
         emit_json(data)
         return
@@ -107,12 +117,15 @@ def show(store: Store, article_id: int, body: bool, as_json: bool) -> None:
         click.echo("\n" + data["body"])
 
 
-def _relink(store: Store, article_id: int, transcript_ids: tuple[int, ...], as_json: bool, linking: bool) -> None:
+def _relink(store: Store, article_id: int, transcript_ids: tuple[int, ...], as_json: bool, linking: bool,
+            embed: int | None = None, offset: float | None = None) -> None:
     with store.session() as session:
-        change = article_repository.link if linking else article_repository.unlink
-        row = change(session, article_id, transcript_ids)
+        if linking:
+            row = article_repository.link(session, article_id, transcript_ids, embed, offset)
+        else:
+            row = article_repository.unlink(session, article_id, transcript_ids)
         session.flush()
-        data = article_json(row)
+        data = article_json(session, row)
     if as_json:
         emit_json(data)
     else:
@@ -122,12 +135,23 @@ def _relink(store: Store, article_id: int, transcript_ids: tuple[int, ...], as_j
 @article.command(name="link")
 @click.argument("article_id", type=int)
 @click.argument("transcript_ids", type=int, nargs=-1, required=True)
+@click.option("--embed", type=click.IntRange(min=0), metavar="N",
+              help="Which of the article's embeds (0 the first, see `article show`) plays these transcripts' "
+                   "recording on the article page (default: the stored media).")
+@click.option("--offset", type=float, metavar="SECONDS",
+              help="Seconds to add to a transcript time to reach the same moment in that embed (negative when "
+                   "the published video starts later in the recording).")
 @db_option
 @json_option
 @with_store
-def link(store: Store, article_id: int, transcript_ids: tuple[int, ...], as_json: bool) -> None:
-    """Record that the article uses these transcripts (its quotes are checked against them)."""
-    _relink(store, article_id, transcript_ids, as_json, linking=True)
+def link(store: Store, article_id: int, transcript_ids: tuple[int, ...], embed: int | None,
+         offset: float | None, as_json: bool) -> None:
+    """Record that the article uses these transcripts (its quotes are checked against them).
+
+    \b
+    transcripts article link 1 3 --embed 0 --offset -12.5
+    """
+    _relink(store, article_id, transcript_ids, as_json, linking=True, embed=embed, offset=offset)
 
 
 @article.command(name="unlink")
@@ -151,7 +175,7 @@ def publish(store: Store, article_id: int, unpublish: bool, as_json: bool) -> No
     """Let anonymous readers of the web app see the article (its transcripts are published on their own)."""
     with store.session() as session:
         row = article_repository.set_public(session, article_id, not unpublish)
-        data = article_json(row)
+        data = article_json(session, row)
     if as_json:
         emit_json(data)
     else:

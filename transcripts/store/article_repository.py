@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from transcripts.editorial.articles import ArticleContent
 from transcripts.errors import InputError, NotFound
-from transcripts.store.schema import Article, Transcript
+from transcripts.store.schema import Article, Transcript, article_transcript
 
 MAX_BODY_CHARS = 500_000  # ~80,000 words; PostgreSQL's tsvector of a body must stay under 1 MB
 
@@ -47,11 +49,49 @@ def set_public(session: Session, article_id: int, public: bool) -> Article:
     return article
 
 
-def link(session: Session, article_id: int, transcript_ids: Sequence[int]) -> Article:
+@dataclass(frozen=True)
+class Link:
+    """A transcript an article uses, the embed that plays its recording (index into `embeds`) and the offset."""
+
+    transcript_id: int
+    embed: int | None
+    offset: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {"transcript_id": self.transcript_id, "embed": self.embed, "offset": self.offset}
+
+
+def link(session: Session, article_id: int, transcript_ids: Sequence[int], embed: int | None = None,
+         offset: float | None = None) -> Article:
+    """Link transcripts; `embed` and `offset`, when given, are recorded for each of them (new or not)."""
     article = get_article(session, article_id)
+    if embed is not None and not 0 <= embed < len(article.embeds):
+        raise InputError(f"article {article_id} has {len(article.embeds)} embed(s): --embed takes 0 to "
+                         f"{len(article.embeds) - 1} (see `transcripts article show {article_id}`)"
+                         if article.embeds else f"article {article_id} embeds no video or audio")
     linked = {t.id for t in article.transcripts}
     article.transcripts.extend(_transcript(session, i) for i in dict.fromkeys(transcript_ids) if i not in linked)
+    session.flush()
+    values: dict[str, Any] = {}
+    if embed is not None:
+        values["embed"] = embed
+    if offset is not None:
+        values["offset"] = offset
+    if values:
+        session.execute(update(article_transcript)
+                        .where(article_transcript.c.article_id == article_id,
+                               article_transcript.c.transcript_id.in_(list(transcript_ids)))
+                        .values(**values))
     return article
+
+
+def links(session: Session, article_id: int) -> list[Link]:
+    """The article's links with their embed and offset, in transcript order."""
+    rows = session.execute(select(article_transcript.c.transcript_id, article_transcript.c.embed,
+                                  article_transcript.c.offset)
+                           .where(article_transcript.c.article_id == article_id)
+                           .order_by(article_transcript.c.transcript_id))
+    return [Link(int(t), e, float(o or 0.0)) for t, e, o in rows]
 
 
 def unlink(session: Session, article_id: int, transcript_ids: Sequence[int]) -> Article:

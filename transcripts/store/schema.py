@@ -95,6 +95,10 @@ article_transcript = Table(
     Base.metadata,
     Column("article_id", ForeignKey("article.id", ondelete="CASCADE"), primary_key=True),
     Column("transcript_id", ForeignKey("transcript.id", ondelete="CASCADE"), primary_key=True, index=True),
+    # which of the article's embeds shows this transcript's recording (null: the stored media), and the
+    # seconds to add to the transcript's times to reach the same moment in it
+    Column("embed", Integer, nullable=True),
+    Column("offset", Float, nullable=False, server_default="0"),
 )
 
 
