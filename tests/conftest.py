@@ -106,7 +106,29 @@ def transcriber(models_dir: Path, whisper_compute_type: str | None) -> Transcrib
     return Transcriber(model, compute_type=whisper_compute_type) if whisper_compute_type else Transcriber(model)
 
 
-SAMPLE_SPEAKERS = {"S1": "Diane Miller", "S2": "Sheila Brown"}  # who speaks in pyannote_sample.wav
+SAMPLE_SPEAKERS = {"Diane": "Diane Miller", "Sheila": "Sheila Brown"}  # who speaks in pyannote_sample.wav
+
+
+def reference_names(shown: dict, stm: Path) -> dict[str, str]:
+    """Each stored speaker label -> the full name of the reference speaker it overlaps most.
+
+    Which voice the clustering calls S1 depends on which short turn it hears first: names come from the
+    reference (pyannote_sample.stm), never from the label's number.
+    """
+    from transcripts.pipeline.evaluate import stm_utterances
+
+    overlap: dict[tuple[str, str], float] = {}
+    for segment in shown["segments"]:
+        for line in stm_utterances(stm):
+            shared = min(segment["end"], line.end) - max(segment["start"], line.start)
+            if shared > 0:
+                key = (segment["speaker"], line.speaker)
+                overlap[key] = overlap.get(key, 0.0) + shared
+    names: dict[str, str] = {}
+    for (label, speaker), _ in sorted(overlap.items(), key=lambda item: -item[1]):
+        if label not in names and SAMPLE_SPEAKERS[speaker] not in names.values():
+            names[label] = SAMPLE_SPEAKERS[speaker]
+    return names
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -132,7 +154,8 @@ def _conversation_template(request: pytest.FixtureRequest, tmp_path_factory: pyt
             patch.setenv("TRANSCRIPTS_COMPUTE_TYPE", whisper_compute_type)
         # --no-copy: copies of this store share the media; a test deleting the transcript must not take it
         [result] = run_json("ingest", str(data_dir / "pyannote_sample.wav"), "--no-copy", "--db", url)
-        for label, name in SAMPLE_SPEAKERS.items():
+        shown = run_json("show", str(result["id"]), "--db", url)
+        for label, name in reference_names(shown, data_dir / "pyannote_sample.stm").items():
             run_json("speakers", "rename", str(result["id"]), label, name, "--db", url)
     yield url
     if drop:
