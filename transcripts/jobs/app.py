@@ -51,7 +51,8 @@ def connected(db_url: str, max_connections: int = 3, wait: float = 30.0) -> Iter
     With a pool (psycopg_pool 3.3.3), a heartbeat that met a connection broken by a database restart waited
     forever, past its timeout, while the worker went on taking jobs: its heartbeat stopped, so the stalled-job
     retrier handed each of its jobs to another worker too."""
-    connector = procrastinate.PsycopgConnector(conninfo=conninfo(db_url), max_size=max_connections, timeout=wait,
+    connector = procrastinate.PsycopgConnector(conninfo=conninfo(db_url), min_size=0, max_size=max_connections,
+                                               timeout=wait,
                                                kwargs={"connect_timeout": 10},
                                                pool_factory=psycopg_pool.AsyncNullConnectionPool)
     with app.replace_connector(connector) as lent:
