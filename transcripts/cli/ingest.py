@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -150,19 +151,9 @@ def ingest(paths: tuple[Path, ...], title: str | None, language: str | None, mod
         if progress:
             progress.close(completed=bool(results))
         store.close()
-    if batch.passed_over:
-        click.echo(f"passed over {len(batch.passed_over)} file(s) that are not media", err=True)
-    if as_json:
-        emit_json([r.as_json() for r in results])
-    else:
-        for result in results:
-            if result.status == "failed":
-                click.echo(f"failed: {result.error}", err=True)
-            else:
-                click.echo(f"{result.status:8} {result.id:>5}  {result.path}  ({result.duration:.1f} s, "
-                           f"{result.language}, {result.model})")
-    if any(r.status == "failed" for r in results):
-        sys.exit(1)
+    _report(batch, results, as_json, lambda result: (
+        f"{result.status:8} {result.id:>5}  {result.path}  ({result.duration:.1f} s, "
+        f"{result.language}, {result.model})"))
 
 
 def _queue(store: Store, settings: Settings, batch: ingest_api.Batch, options: ingest_api.IngestOptions,
@@ -172,6 +163,14 @@ def _queue(store: Store, settings: Settings, batch: ingest_api.Batch, options: i
         results = enqueue(store, open_media(settings), batch.files, options, queue)
     finally:
         store.close()
+    _report(batch, results, as_json, lambda result: (
+        f"skipped  {result.id:>5}  {result.path}  (already transcribed)" if result.status == "skipped"
+        else f"queued   job {result.job_id:>5}  {result.path}  (see `transcripts jobs`)"))
+
+
+def _report(batch: ingest_api.Batch, results: Sequence[Any], as_json: bool, describe: Callable[[Any], str]) -> None:
+    """What every ingest prints: files passed over, then one line (or JSON object) per file, failures on
+    stderr; exit 1 when any file failed. `describe` words a result that did not fail."""
     if batch.passed_over:
         click.echo(f"passed over {len(batch.passed_over)} file(s) that are not media", err=True)
     if as_json:
@@ -180,9 +179,7 @@ def _queue(store: Store, settings: Settings, batch: ingest_api.Batch, options: i
         for result in results:
             if result.status == "failed":
                 click.echo(f"failed: {result.error}", err=True)
-            elif result.status == "skipped":
-                click.echo(f"skipped  {result.id:>5}  {result.path}  (already transcribed)")
             else:
-                click.echo(f"queued   job {result.job_id:>5}  {result.path}  (see `transcripts jobs`)")
+                click.echo(describe(result))
     if any(r.status == "failed" for r in results):
         sys.exit(1)
