@@ -8,6 +8,7 @@ platformdirs gives the platform's user data dir, so a laptop install needs no se
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tomllib
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ _SOURCES: dict[str, tuple[str, str, str | None]] = {
     "secure_cookies": ("TRANSCRIPTS_SECURE_COOKIES", "secure_cookies", None),
     "secret_key": ("TRANSCRIPTS_SECRET_KEY", "secret_key", None),
     "editor_token": ("TRANSCRIPTS_EDITOR_TOKEN", "editor_token", None),
+    # origins whose pages may show the reader in an iframe (/t/{id}/embed, /a/{id}/embed); none by default
+    "frame_ancestors": ("TRANSCRIPTS_FRAME_ANCESTORS", "frame_ancestors", None),
     # Newsroom mode: the media root every machine mounts, and how the job queue tells a live worker from a
     # dead one (seconds between heartbeats; silence after which its job is given to another worker).
     "media": ("TRANSCRIPTS_MEDIA", "media", None),
@@ -39,6 +42,7 @@ _SOURCES: dict[str, tuple[str, str, str | None]] = {
     "stalled_after": ("TRANSCRIPTS_STALLED_AFTER", "stalled_after", "60"),
 }
 _SECRETS = ("secret_key", "editor_token")
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,21 @@ class Settings:
     def editor_token(self) -> str | None:
         """What an editor types to sign in (and scripts send as `Authorization: Bearer`); None: no editors."""
         return self.get("editor_token") or None
+
+    @property
+    def frame_ancestors(self) -> tuple[str, ...]:
+        """Origins (`https://news.example`) whose pages may frame the embeddable reader, separated by commas or
+        spaces; empty: no page may (CSP `frame-ancestors 'none'`). Only plain origins are accepted, so no
+        value can widen the policy with a wildcard or another directive."""
+        value = self.get("frame_ancestors") or ""
+        origins = []
+        for origin in value.replace(",", " ").split():
+            origin = origin.rstrip("/")
+            if not _ORIGIN.fullmatch(origin):
+                raise ConfigError(f"frame_ancestors {origin!r}: give origins such as https://news.example "
+                                  f"({self.values['frame_ancestors'].source})")
+            origins.append(origin)
+        return tuple(dict.fromkeys(origins))
 
     @property
     def secret_key_file(self) -> Path:

@@ -19,11 +19,13 @@ from transcripts.config import load_settings
               "the page (default: TRANSCRIPTS_PUBLIC_URL, the config file, or each request's own address).")
 @click.option("--secure-cookies/--no-secure-cookies", default=None,
               help="Send the editor's cookie over HTTPS only (default: on when the public URL is https).")
+@click.option("--frame-ancestors", metavar="ORIGINS", help="Origins whose pages may frame the embeddable "
+              "reader, comma-separated (default: TRANSCRIPTS_FRAME_ANCESTORS, the config file, or none).")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes answering requests (one per core; each keeps its own search vectors).")
 @db_option
-def serve(host: str, port: int, public_url: str | None, secure_cookies: bool | None, workers: int,
-          db: str | None) -> None:
+def serve(host: str, port: int, public_url: str | None, secure_cookies: bool | None,
+          frame_ancestors: str | None, workers: int, db: str | None) -> None:
     """Serve the reader: published transcripts beside their recordings, for anyone who can reach the address.
 
     \b
@@ -36,7 +38,8 @@ def serve(host: str, port: int, public_url: str | None, secure_cookies: bool | N
     from transcripts.web.app import create_app
 
     flags = {"db": db, "public_url": public_url,
-             "secure_cookies": None if secure_cookies is None else str(secure_cookies).lower()}
+             "secure_cookies": None if secure_cookies is None else str(secure_cookies).lower(),
+             "frame_ancestors": frame_ancestors}
     settings = load_settings(**flags)
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "server_header": False,
                                "timeout_graceful_shutdown": 5}

@@ -19,13 +19,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from transcripts.config import Settings, load_settings
 from transcripts.errors import NotFound
 from transcripts.store.db import Store
-from transcripts.web.routes import api, library, media, reader, session
+from transcripts.web.players import content_security_policy
+from transcripts.web.routes import api, article, library, media, oembed, reader, session
 from transcripts.web.site import STATIC, Site, site_of
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
+CONTENT_SECURITY_POLICY = content_security_policy()  # a page with players, or made to be framed, sets its own
 SECURITY_HEADERS = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -36,7 +34,9 @@ SECURITY_HEADERS = [
 
 
 class SecurityHeaders:
-    """Adds the headers above to every HTTP response, errors and static files included."""
+    """Adds the headers above to every HTTP response, errors and static files included. A response that
+    sets its own policy (a page with a YouTube or Vimeo player, an embed route) decides on framing itself:
+    X-Frame-Options is then added only by the route, where it agrees with `frame-ancestors`."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -49,6 +49,8 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _ in message.get("headers", [])}
+                if b"content-security-policy" in names:
+                    names.add(b"x-frame-options")
                 message["headers"] = [*message.get("headers", []),
                                       *[(name, value) for name, value in SECURITY_HEADERS if name not in names]]
             await send(message)
@@ -57,7 +59,7 @@ class SecurityHeaders:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return request.url.path.startswith("/api/") or request.url.path == "/oembed"
 
 
 async def http_error(request: Request, error: Exception) -> Response:
@@ -65,7 +67,7 @@ async def http_error(request: Request, error: Exception) -> Response:
     status = error.status_code if isinstance(error, HTTPException) else 404
     detail = "not found" if status == 404 else str(getattr(error, "detail", error))
     headers = dict(error.headers or {}) if isinstance(error, HTTPException) else {}
-    if request.url.path.startswith("/api/"):
+    if _wants_json(request):
         return JSONResponse({"error": detail}, status_code=status, headers=headers)
     return site_of(request).render(request, "error.html", {"status": status, "detail": detail},
                                    status_code=status, editor=False, headers=headers)
@@ -74,7 +76,8 @@ async def http_error(request: Request, error: Exception) -> Response:
 def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     """The web app over `store` (opened from the settings when not given)."""
     site = Site(settings, store or Store(settings.db_url))
-    routes = [*library.routes, *reader.routes, *media.routes, *api.routes, *session.routes,
+    routes = [*library.routes, *reader.routes, *article.routes, *oembed.routes, *media.routes, *api.routes,
+              *session.routes,
               Mount("/static", StaticFiles(directory=STATIC), name="static")]
     app = Starlette(routes=routes,
                     middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=1000,

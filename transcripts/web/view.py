@@ -19,6 +19,7 @@ from markupsafe import Markup
 from transcripts.document import SegmentDoc, TopicDoc, TranscriptDoc
 from transcripts.export.turns import sections
 from transcripts.store.schema import Article
+from transcripts.web.players import PlayerSpec, stored_player
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,48 @@ def article_cards(articles: Iterable[Article], visible: set[int]) -> list[Articl
     cards = [ArticleCard(a.id, a.title, a.author, a.published_at, a.url, a.public, a.body,
                          [(t.id, t.title) for t in a.transcripts if t.id in visible]) for a in articles]
     return sorted(cards, key=lambda card: (card.date, card.id), reverse=True)
+
+
+@dataclass(frozen=True)
+class ReaderView:
+    """One reader as a page shows it: the document, its sections, and the player it sits beside."""
+
+    doc: TranscriptDoc
+    sections: list[Section]
+    player: PlayerSpec
+
+    @property
+    def date(self) -> date:
+        return (self.doc.recorded_at or self.doc.created_at).date()
+
+
+def reader_view(doc: TranscriptDoc, player: PlayerSpec | None = None) -> ReaderView:
+    return ReaderView(doc, reader_sections(doc), player or stored_player(doc.id, doc.has_video))
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """An article's page: its text as blocks ("p" or "quote", as the stored body marks them) and a reader
+    for each linked interview this visitor may open."""
+
+    id: int
+    title: str
+    author: str | None
+    published: date | None
+    url: str | None
+    public: bool
+    blocks: list[tuple[str, str]]
+    readers: list[ReaderView]
+
+
+def body_blocks(body: str) -> list[tuple[str, str]]:
+    """The stored body (paragraphs separated by one blank line, quotation lines starting with "> ")."""
+    blocks = []
+    for block in body.split("\n\n"):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        quoted = all(line.startswith(">") for line in lines)
+        text = " ".join(line.lstrip(">").strip() if quoted else line for line in lines)
+        blocks.append(("quote" if quoted else "p", text))
+    return blocks

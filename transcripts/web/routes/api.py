@@ -24,6 +24,7 @@ from transcripts.web.site import site_of
 
 MAX_LIMIT = 100
 PRIVATE_FIELDS = ("path", "original_path", "settings")
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET"}
 
 
 def _json(data: Any) -> JSONResponse:
@@ -43,6 +44,18 @@ def transcripts(request: Request) -> Response:
 
 def transcript(request: Request) -> Response:
     return _json(visible_document(request, site_of(request), request.path_params["id"]).as_json())
+
+
+def published(request: Request) -> Response:
+    """The `show --json` of a published transcript, for any site (embed.js fetches it from a CMS page): CORS
+    allows every origin, GET only and without credentials, and the answer is the anonymous one whoever
+    asks, so no cookie or token can make it carry anything unpublished."""
+    site = site_of(request)
+    with site.store.session() as session:
+        doc = repository.load_document(session, request.path_params["id"])
+    if not doc.public:
+        raise HTTPException(404, "not found")
+    return JSONResponse(doc.as_json(), headers={"Cache-Control": "no-cache", **CORS})
 
 
 def topics(request: Request) -> Response:
@@ -97,6 +110,7 @@ def _float(request: Request, name: str) -> float:
 routes = [
     Route("/api/transcripts", transcripts),
     Route("/api/transcripts/{id:int}", transcript),
+    Route("/api/transcripts/{id:int}/public", published, methods=["GET"]),
     Route("/api/transcripts/{id:int}/topics", topics),
     Route("/api/transcripts/{id:int}/quote", quote),
     Route("/api/search", search),

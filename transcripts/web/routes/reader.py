@@ -1,4 +1,5 @@
-"""`/t/{id}`: the transcript beside its recording; `/t/{id}/captions.vtt`: its WebVTT, the video's track."""
+"""`/t/{id}`: the transcript beside its recording; `/t/{id}/embed`: the same without the site around it, for
+an iframe on a configured site; `/t/{id}/captions.vtt`: its WebVTT, the video's track."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from transcripts.document import TranscriptDoc
 from transcripts.export import vtt
 from transcripts.store import repository
 from transcripts.web.auth import require_visible
+from transcripts.web.players import page_headers
 from transcripts.web.site import Site, site_of
-from transcripts.web.view import reader_sections
+from transcripts.web.view import reader_view
 
 SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 
@@ -27,11 +29,18 @@ def visible_document(request: Request, site: Site, transcript_id: int) -> Transc
 
 def reader(request: Request) -> Response:
     site = site_of(request)
-    doc = visible_document(request, site, request.path_params["id"])
-    return site.render(request, "reader.html", {
-        "doc": doc, "sections": reader_sections(doc), "speeds": SPEEDS, "base_url": site.base_url(request),
-        "interviewer": doc.interviewer, "date": (doc.recorded_at or doc.created_at).date(),
-    })
+    view = reader_view(visible_document(request, site, request.path_params["id"]))
+    return site.render(request, "reader.html", {"r": view, "speeds": SPEEDS, "base_url": site.base_url(request)},
+                       headers=page_headers([view.player]))
+
+
+def embed(request: Request) -> Response:
+    site = site_of(request)
+    view = reader_view(visible_document(request, site, request.path_params["id"]))
+    return site.render(request, "embed.html", {
+        "readers": [view], "article": None, "title": view.doc.title, "lang": view.doc.language or "en",
+        "public": view.doc.public, "path": f"/t/{view.doc.id}", "speeds": SPEEDS,
+        "base_url": site.base_url(request)}, headers=page_headers([view.player], site.settings.frame_ancestors))
 
 
 def captions(request: Request) -> Response:
@@ -41,4 +50,5 @@ def captions(request: Request) -> Response:
 
 
 routes = [Route("/t/{id:int}", reader, name="reader"),
+          Route("/t/{id:int}/embed", embed, name="reader_embed"),
           Route("/t/{id:int}/captions.vtt", captions, name="captions")]
