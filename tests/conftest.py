@@ -24,6 +24,8 @@ from transcripts.pipeline.asr import Transcriber
 from transcripts.pipeline.evaluate import recordings_dir
 from transcripts.pipeline.models import resolve_model
 
+pytest_plugins = ["browsing", "players_site"]  # fixtures of the browser tests and of the embedding tests
+
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from browsing import open_reader, until
 from helpers import run_json
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Page, Playwright
 from sqlalchemy import create_engine, update
 from webserver import CHROMIUM, CHROMIUM_ARGS, serving
 
@@ -25,21 +26,6 @@ from transcripts.web.app import create_app
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 sqlite_only = pytest.mark.parametrize("_conversation_template", ["sqlite"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (never a downloaded browser)")
-    with sync_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
 
 
 def _site(template: str, folder: Path, prepare: Any = None) -> Iterator[str]:
@@ -61,39 +47,6 @@ def _site(template: str, folder: Path, prepare: Any = None) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def site(_conversation_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from _site(_conversation_template, tmp_path_factory.mktemp("reader"))
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"],
-                                  viewport={"width": 1280, "height": 800})
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(context: BrowserContext) -> Iterator[Page]:
-    """A page whose console errors and uncaught exceptions fail the test."""
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("dialog", lambda dialog: problems.append(f"dialog: {dialog.message}"))
-    yield page
-    assert problems == []
-
-
-def open_reader(page: Page, url: str) -> Page:
-    page.goto(url)
-    page.wait_for_selector("[data-reader][data-ready]")
-    return page
-
-
-def until(page: Page, condition: str, timeout: float = 10_000) -> None:
-    """Wait for a JavaScript condition. Given as a function: the page's CSP forbids the eval that Playwright
-    uses for a bare expression, as it should."""
-    function = condition if condition.lstrip().startswith("() =>") else f"() => ({condition})"
-    page.wait_for_function(function, timeout=timeout)
 
 
 def stored_words(site: str, page: Page, transcript_id: int = 1) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ _FORMAT_HELP = "\n".join(f"  {f.name:13} {f.summary}" for f in FORMATS.values())
   transcripts export 3 --format md -o baker.md
   transcripts export 3 --format vtt > baker.vtt
   transcripts export --all --format docx -o junket/ --since 2026-11-01
+  transcripts export 3 --format html --media-url baker.mp3 -o baker.html
 
 \b
 Formats:
@@ -39,13 +41,23 @@ needed) and each file is named after its transcript: 0003-sean-baker-interview.d
 @click.option("--transcript", "only", type=int, multiple=True, metavar="ID",
               help="With --all: only these transcripts (repeat the option).")
 @click.option("--timestamps", is_flag=True, help="Markdown: a timestamp before each turn and topic.")
+@click.option("--media-url", metavar="URL", help="html: play this recording beside the words (a URL or a path "
+              "relative to the page): click a word to play it, the spoken word lights up.")
+@click.option("--youtube", metavar="ID", help="html: the same, beside this YouTube video (its id).")
 @db_option
 @json_option
 @with_store
 def export(store: Store, transcript_id: int | None, fmt: str, output: Path | None, every: bool,
-           since: datetime | None, only: tuple[int, ...], timestamps: bool, as_json: bool) -> None:
+           since: datetime | None, only: tuple[int, ...], timestamps: bool, media_url: str | None,
+           youtube: str | None, as_json: bool) -> None:
     chosen = FORMATS[fmt]
-    options = ExportOptions(timestamps=timestamps)
+    if (media_url or youtube) and fmt != "html":
+        raise click.UsageError("--media-url and --youtube go with --format html")
+    if media_url and youtube:
+        raise click.UsageError("give --media-url or --youtube, not both")
+    if youtube and not re.fullmatch(r"[\w-]{6,20}", youtube):
+        raise click.UsageError(f"--youtube {youtube!r}: give the video's id (the v= of its address)")
+    options = ExportOptions(timestamps=timestamps, media_url=media_url, youtube=youtube)
     if every or only:
         if transcript_id is not None:
             raise click.UsageError("give a TRANSCRIPT_ID or --all, not both")

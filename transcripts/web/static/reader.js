@@ -330,6 +330,7 @@
       return true;
     }
 
+    root.addEventListener("focusin", function () { active = controller; });
     root.addEventListener("click", function (event) {
       active = controller;
       var link = event.target.closest && event.target.closest("a[href^='#t=']");
