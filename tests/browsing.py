@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Frame, Page, Playwright, sync_playwright
 from webserver import CHROMIUM, CHROMIUM_ARGS
 
 
@@ -52,7 +52,7 @@ def open_reader(page: Page, url: str) -> Page:
     return page
 
 
-def until(page: Page, condition: str, timeout: float = 10_000) -> None:
+def until(page: Page | Frame, condition: str, timeout: float = 10_000) -> None:
     """Wait for a JavaScript condition. Given as a function: the page's CSP forbids the eval that Playwright
     uses for a bare expression, as it should."""
     function = condition if condition.lstrip().startswith("() =>") else f"() => ({condition})"
