@@ -26,7 +26,7 @@ FORMATS: dict[str, Format] = {
         Format("txt", ".txt", txt.render, "plain text, a line per segment under topic headings"),
         Format("md", ".md", markdown.render, "publishable Q&A in Markdown: topic headings, bold questions"),
         Format("docx", ".docx", docx.render, "Word document for editors: bold names, timestamps"),
-        Format("html", ".html", html.render, "a self-contained web page"),
+        Format("html", ".html", html.render, "a self-contained web page (playing along with --media-url/--youtube)"),
         Format("json", ".json", json_format.render, "everything, in our versioned schema"),
         Format("srt", ".srt", srt.render, "SubRip subtitles"),
         Format("vtt", ".vtt", vtt.render, "WebVTT captions with <v Speaker> voice spans"),

@@ -17,8 +17,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from transcripts.document import TranscriptDoc
 from transcripts.errors import NotFound
 from transcripts.store import article_repository, repository
+from transcripts.store.db import Store
+from transcripts.store.schema import Article
 from transcripts.web.site import site_of
 
 PROVIDER_NAME = "Transcripts"
@@ -67,18 +70,16 @@ def _our_path(url: str, base: str) -> tuple[str, int]:
     return match.group(1), int(match.group(2))
 
 
-def _published_title(store: Any, kind: str, thing_id: int) -> str:
+def _published_title(store: Store, kind: str, thing_id: int) -> str:
     with store.session() as session:
         try:
-            if kind == "t":
-                row = repository.load_document(session, thing_id)
-            else:
-                row = article_repository.get_article(session, thing_id)
+            row: TranscriptDoc | Article = (repository.load_document(session, thing_id) if kind == "t"
+                                            else article_repository.get_article(session, thing_id))
         except NotFound:
             raise HTTPException(404, "not found") from None
         if not row.public:
             raise HTTPException(404, "not found")
-        return str(row.title)
+        return row.title
 
 
 routes = [Route("/oembed", oembed, name="oembed")]
