@@ -64,7 +64,7 @@ def home(tmp_path: Path, models_dir: Path, whisper_compute_type: str | None,
     (home / "models").symlink_to(models_dir)
     for var in ("TRANSCRIPTS_DB", "TRANSCRIPTS_MODEL", "TRANSCRIPTS_CONFIG", "TRANSCRIPTS_LANGUAGE",
                 "TRANSCRIPTS_DEVICE", "TRANSCRIPTS_COMPUTE_TYPE", "TRANSCRIPTS_PUBLIC_URL", "TRANSCRIPTS_SECURE_COOKIES",
-                "TRANSCRIPTS_SECRET_KEY", "TRANSCRIPTS_EDITOR_TOKEN"):
+                "TRANSCRIPTS_SECRET_KEY", "TRANSCRIPTS_EDITOR_TOKEN", "TRANSCRIPTS_FRAME_ANCESTORS"):
         monkeypatch.delenv(var, raising=False)
     if whisper_compute_type:
         monkeypatch.setenv("TRANSCRIPTS_COMPUTE_TYPE", whisper_compute_type)

@@ -206,14 +206,15 @@ def test_hostile_text_renders_inert_in_every_page(conversation: str, home: Path,
     run_json("article", "publish", str(article), "--db", conversation)
     web = client(conversation)
     pages = ["/", "/t/1", "/search?q=Yankee&mode=words", "/search?q=<script>alert(1)</script>",
-             f"/signin?next=/{attribute}{script}", "/t/999"]
+             f"/signin?next=/{attribute}{script}", "/t/999", f"/a/{article}", "/t/1/embed", f"/a/{article}/embed"]
+    reader_scripts = [{"src": "/static/players.js", "defer": None}, {"src": "/static/reader.js", "defer": None}]
     for route in pages:
         response = web.get(route)
         page = Page(response.text)
-        assert page.scripts == [] or page.scripts == [{"src": "/static/reader.js", "defer": None}], route
+        assert page.scripts == [] or page.scripts == reader_scripts, route
         assert not {name for name in page.attributes if name.startswith("on")}, route
         assert "style" not in page.attributes, route  # the CSP allows no inline style either
-        if route in ("/", "/t/1", "/search?q=Yankee&mode=words"):
+        if route in ("/", "/t/1", "/search?q=Yankee&mode=words", f"/a/{article}", "/t/1/embed"):
             assert script in "".join(page.text) and attribute.strip() in "".join(page.text), route
     captions = web.get("/t/1/captions.vtt").text
     assert "<script>" not in captions and "&lt;script&gt;" in captions
@@ -300,7 +301,7 @@ def test_a_reader_page_links_its_recording_by_id_and_a_video_gets_its_captions(f
                                                                                formats_store: str) -> None:
     video = next(row for row in run_json("list", "--db", formats_store) if row["path"].endswith(".webm"))
     page = formats.get(f"/t/{video['id']}").text
-    assert f'<video id="media" controls preload="metadata" playsinline src="/media/{video["id"]}"' in page
+    assert f'<video id="media" data-player="html5" controls preload="metadata" playsinline src="/media/{video["id"]}"' in page
     assert f'<track kind="captions" src="/t/{video["id"]}/captions.vtt"' in page
     assert video["path"] not in page
     captions = formats.get(f"/t/{video['id']}/captions.vtt")
