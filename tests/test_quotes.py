@@ -7,7 +7,7 @@ from pathlib import Path
 
 import av
 import pytest
-from helpers import SHORT_TURN_REGRESSION, convert, run_cli, run_json, sample_line, words_between
+from helpers import convert, run_cli, run_json, sample_line, words_between
 
 from transcripts.editorial.quotes import tokens
 
@@ -17,7 +17,6 @@ def clip_seconds(path: Path) -> float:
         return float(container.duration or 0) / av.time_base
 
 
-@pytest.mark.xfail(reason=SHORT_TURN_REGRESSION, strict=False)
 @pytest.mark.speech
 def test_a_quote_by_time_is_the_exact_words_with_attribution_and_clip(conversation: str, tmp_path: Path) -> None:
     clip = tmp_path / "yankee.m4a"
@@ -81,7 +80,6 @@ def test_a_video_recording_gives_a_video_clip(db_url: str, data_dir: Path, tmp_p
     assert abs(clip_seconds(sound) - (quote["end"] - quote["start"])) < 0.3
 
 
-@pytest.mark.xfail(reason=SHORT_TURN_REGRESSION, strict=False)
 @pytest.mark.speech
 def test_suggestions_are_the_interviewees_complete_sentences(conversation: str, data_dir: Path) -> None:
     suggestions = run_json("quotes", "suggest", "1", "--db", conversation)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import SHORT_TURN_REGRESSION, run_cli, run_json, sample_line, segments_saying
+from helpers import run_cli, run_json, sample_line, segments_saying
 
 from transcripts.editorial.quotes import tokens
 from transcripts.editorial.search_syntax import parse, to_fts5, to_tsquery
@@ -111,7 +111,6 @@ def test_a_query_that_is_not_valid_syntax_is_one_clear_line(conversation: str) -
         assert problem in result.output and len(result.output.strip().splitlines()) == 1
 
 
-@pytest.mark.xfail(reason=SHORT_TURN_REGRESSION, strict=False)
 @pytest.mark.speech
 def test_the_index_follows_renames_and_deletes(conversation: str) -> None:
     said = "Chicago OR Jersey OR Yankee OR Texas"

@@ -386,7 +386,7 @@ class Ingestor:
         clustered = diarization.method == "clustering"
         if clustered:
             segments = refine_speakers(self.diarizer, mono, segments, voiceprints, diarization.windows,
-                                       diarization.window_embeddings, rule)
+                                       diarization.window_embeddings, rule, diarization.regions)
         if whole:
             embed = partial(self.diarizer.embed, mono) if clustered else None
             segments = sentences.settle(segments, embed, voiceprints, transcription.duration)

