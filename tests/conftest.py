@@ -12,7 +12,8 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -134,35 +135,71 @@ def reference_names(shown: dict, stm: Path) -> dict[str, str]:
     return names
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def _conversation_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                           models_dir: Path, pg_server: str, data_dir: Path,
-                           whisper_compute_type: str | None) -> Iterator[str]:
-    """`pyannote_sample.wav` ingested once per backend, its speakers named; tests get copies of it."""
-    from helpers import run_json
+class StoreTemplates:
+    """Ingests made once per session and backend, which tests copy instead of transcribing again.
 
-    home = tmp_path_factory.mktemp("conversation")
-    (home / "models").symlink_to(models_dir)
-    if request.param == "sqlite":
-        url, drop = f"sqlite:///{home / 'template.db'}", None
-    else:
-        name = f"transcripts_template_{uuid.uuid4().hex[:12]}"
-        _admin(pg_server, f'CREATE DATABASE "{name}"')
-        url, drop = make_url(pg_server).set(database=name).render_as_string(hide_password=False), name
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TRANSCRIPTS_HOME", str(home))
-        patch.setenv("HF_HUB_OFFLINE", "1")
-        patch.delenv("TRANSCRIPTS_COMPUTE_TYPE", raising=False)
-        if whisper_compute_type:
-            patch.setenv("TRANSCRIPTS_COMPUTE_TYPE", whisper_compute_type)
-        # --no-copy: copies of this store share the media; a test deleting the transcript must not take it
-        [result] = run_json("ingest", str(data_dir / "pyannote_sample.wav"), "--no-copy", "--db", url)
-        shown = run_json("show", str(result["id"]), "--db", url)
-        for label, name in reference_names(shown, data_dir / "pyannote_sample.stm").items():
-            run_json("speakers", "rename", str(result["id"]), label, name, "--db", url)
-    yield url
-    if drop:
-        _admin(pg_server, f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)')
+    A SQLite template is a file (copied with its write-ahead log); a PostgreSQL one is a database that
+    `CREATE DATABASE … TEMPLATE` copies. Templates ingest with `--no-copy`, so their copies share the
+    media and a test that deletes its transcript takes nothing from the others.
+    """
+
+    def __init__(self, folders: pytest.TempPathFactory, models_dir: Path, pg_server: str,
+                 compute_type: str | None) -> None:
+        self.folders, self.models_dir, self.pg_server, self.compute_type = folders, models_dir, pg_server, compute_type
+        self.urls: dict[tuple[str, str], str] = {}
+
+    def get(self, backend: str, key: str, build: Callable[[str], None], base: str | None = None) -> str:
+        """The template `key` on `backend`, built the first time by `build(url)`, starting from a copy of
+        the template `base` when one is named (else from an empty store)."""
+        if (backend, key) in self.urls:
+            return self.urls[backend, key]
+        home = self.folders.mktemp(key)
+        (home / "models").symlink_to(self.models_dir)
+        start = self.urls[backend, base] if base else None
+        if backend == "sqlite":
+            url = f"sqlite:///{home / 'template.db'}"
+            if start:
+                _copy_sqlite(start, home / "template.db")
+        else:
+            name = f"transcripts_template_{uuid.uuid4().hex[:12]}"
+            copied = f' TEMPLATE "{make_url(start).database}"' if start else ""
+            _admin(self.pg_server, f'CREATE DATABASE "{name}"{copied}')
+            url = make_url(self.pg_server).set(database=name).render_as_string(hide_password=False)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("TRANSCRIPTS_HOME", str(home))
+            patch.setenv("HF_HUB_OFFLINE", "1")
+            patch.delenv("TRANSCRIPTS_COMPUTE_TYPE", raising=False)
+            if self.compute_type:
+                patch.setenv("TRANSCRIPTS_COMPUTE_TYPE", self.compute_type)
+            build(url)
+        self.urls[backend, key] = url
+        return url
+
+    def drop(self) -> None:
+        for url in self.urls.values():
+            if make_url(url).get_backend_name() == "postgresql":
+                _admin(self.pg_server, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+    @contextmanager
+    def copy(self, template: str, home: Path) -> Iterator[str]:
+        """A store of its own for one test: a copy of `template`, dropped afterwards."""
+        if make_url(template).get_backend_name() == "sqlite":
+            yield f"sqlite:///{_copy_sqlite(template, home / 'copy.db')}"
+            return
+        name = f"transcripts_test_{uuid.uuid4().hex[:12]}"
+        _admin(self.pg_server, f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"')
+        try:
+            yield make_url(self.pg_server).set(database=name).render_as_string(hide_password=False)
+        finally:
+            _admin(self.pg_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _copy_sqlite(url: str, target: Path) -> Path:
+    source = make_url(url).database
+    for suffix in ("", "-wal"):  # the write-ahead log too, should a checkpoint be pending
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+    return target
 
 
 def _admin(server: str, statement: str) -> None:
@@ -174,23 +211,62 @@ def _admin(server: str, statement: str) -> None:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def store_templates(tmp_path_factory: pytest.TempPathFactory, models_dir: Path, pg_server: str,
+                    whisper_compute_type: str | None) -> Iterator[StoreTemplates]:
+    templates = StoreTemplates(tmp_path_factory, models_dir, pg_server, whisper_compute_type)
+    yield templates
+    templates.drop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each test that copies a template runs on both backends."""
+    return str(request.param)
+
+
+def _ingest_sample(data_dir: Path) -> Callable[[str], None]:
+    def build(url: str) -> None:
+        from helpers import run_json
+
+        run_json("ingest", str(data_dir / "pyannote_sample.wav"), "--no-copy", "--db", url)
+    return build
+
+
+def _name_sample_speakers(data_dir: Path) -> Callable[[str], None]:
+    def build(url: str) -> None:
+        from helpers import run_json
+
+        shown = run_json("show", "1", "--db", url)
+        for label, name in reference_names(shown, data_dir / "pyannote_sample.stm").items():
+            run_json("speakers", "rename", "1", label, name, "--db", url)
+    return build
+
+
 @pytest.fixture
-def conversation(_conversation_template: str, home: Path, pg_server: str) -> Iterator[str]:
-    """A store of its own (a copy of the template) holding transcript 1: pyannote_sample, speakers named."""
-    template = make_url(_conversation_template)
-    if template.get_backend_name() == "sqlite":
-        copy = home / "conversation.db"
-        for suffix in ("", "-wal"):  # the write-ahead log too, should a checkpoint be pending
-            if Path(f"{template.database}{suffix}").exists():
-                shutil.copyfile(f"{template.database}{suffix}", f"{copy}{suffix}")
-        yield f"sqlite:///{copy}"
-        return
-    name = f"transcripts_test_{uuid.uuid4().hex[:12]}"
-    _admin(pg_server, f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"')
-    try:
-        yield make_url(pg_server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        _admin(pg_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def sample(store_templates: StoreTemplates, backend: str, home: Path, data_dir: Path) -> Iterator[str]:
+    """A store of its own holding transcript 1: pyannote_sample as ingest left it (speakers S1, S2)."""
+    template = store_templates.get(backend, "sample", _ingest_sample(data_dir))
+    with store_templates.copy(template, home) as url:
+        yield url
+
+
+def _conversation_template(templates: StoreTemplates, backend: str, data_dir: Path) -> str:
+    templates.get(backend, "sample", _ingest_sample(data_dir))
+    return templates.get(backend, "conversation", _name_sample_speakers(data_dir), base="sample")
+
+
+@pytest.fixture
+def conversation(store_templates: StoreTemplates, backend: str, home: Path, data_dir: Path) -> Iterator[str]:
+    """A store of its own holding transcript 1: pyannote_sample, its speakers named from the reference."""
+    with store_templates.copy(_conversation_template(store_templates, backend, data_dir), home) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sqlite_conversation(store_templates: StoreTemplates, data_dir: Path) -> str:
+    """The conversation's SQLite template itself, for sites that serve a copy of it to a whole module."""
+    return _conversation_template(store_templates, "sqlite", data_dir)
 
 
 SAMPLE_INTERVIEW = Path(__file__).resolve().parent.parent / "media" / "sample_interview.mp3"

@@ -25,7 +25,6 @@ from transcripts.store.schema import Transcript
 from transcripts.web.app import create_app
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-sqlite_only = pytest.mark.parametrize("_conversation_template", ["sqlite"], indirect=True)
 
 
 def _site(template: str, folder: Path, prepare: Any = None) -> Iterator[str]:
@@ -45,8 +44,8 @@ def _site(template: str, folder: Path, prepare: Any = None) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def site(_conversation_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from _site(_conversation_template, tmp_path_factory.mktemp("reader"))
+def site(sqlite_conversation: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _site(sqlite_conversation, tmp_path_factory.mktemp("reader"))
 
 
 def stored_words(site: str, page: Page, transcript_id: int = 1) -> list[dict[str, Any]]:
@@ -74,7 +73,6 @@ def last_started(words: list[dict[str, Any]], t: float) -> float | None:
     return max(starts) if starts else None
 
 
-@sqlite_only
 def test_clicking_a_word_seeks_to_its_start_and_plays(site: str, page: Page) -> None:
     open_reader(page, f"{site}/t/1")
     word = page.locator("#transcript [data-m]").nth(12)
@@ -83,7 +81,6 @@ def test_clicking_a_word_seeks_to_its_start_and_plays(site: str, page: Page) -> 
     until(page, "!document.getElementById('media').paused")
 
 
-@sqlite_only
 def test_the_highlight_is_the_word_being_spoken_while_playing_and_after_a_seek_while_paused(site: str,
                                                                                             page: Page) -> None:
     open_reader(page, f"{site}/t/1")
@@ -114,7 +111,6 @@ def _tenth(seconds: float) -> float:
     return math.floor(seconds * 10 + 0.5) / 10
 
 
-@sqlite_only
 def test_a_quote_link_plays_from_its_start_stops_at_its_end_and_marks_its_words(site: str, page: Page) -> None:
     words = stored_words(site, page)
     start, end = _tenth(words[8]["start"]), _tenth(words[14]["end"])
@@ -130,7 +126,6 @@ def test_a_quote_link_plays_from_its_start_stops_at_its_end_and_marks_its_words(
     assert marked == inside and len(marked) >= 6
 
 
-@sqlite_only
 def test_where_autoplay_is_blocked_a_quote_link_waits_at_its_start_for_play(site: str, playwright: Playwright
                                                                              ) -> None:
     arguments = [a for a in CHROMIUM_ARGS if not a.startswith("--autoplay")]
@@ -152,9 +147,8 @@ def test_where_autoplay_is_blocked_a_quote_link_waits_at_its_start_for_play(site
         strict.close()
 
 
-@sqlite_only
 def test_copy_quote_puts_the_stored_words_the_attribution_and_a_link_on_the_clipboard(
-        site: str, page: Page, _conversation_template: str) -> None:
+        site: str, page: Page, sqlite_conversation: str) -> None:
     open_reader(page, f"{site}/t/1")
     page.evaluate("""() => { const w = document.querySelectorAll('#transcript [data-m]');
         getSelection().setBaseAndExtent(w[20].firstChild, 0, w[31].firstChild, w[31].firstChild.length); }""")
@@ -164,14 +158,13 @@ def test_copy_quote_puts_the_stored_words_the_attribution_and_a_link_on_the_clip
     end = (int(last.get_attribute("data-m") or 0) + int(last.get_attribute("data-d") or 0)) / 1000
     page.click("#copy-quote")
     until(page, "document.getElementById('status').textContent === 'Quote copied.'")
-    quoted = run_json("quote", "1", "--start", str(start), "--end", str(end), "--db", _conversation_template)
+    quoted = run_json("quote", "1", "--start", str(start), "--end", str(end), "--db", sqlite_conversation)
     link = f"{site}/t/1#t={_tenth(start):.1f},{_tenth(end):.1f}"
     assert page.evaluate("navigator.clipboard.readText()") == f"“{quoted['text']}”\n{quoted['attribution']}\n{link}"
     assert quoted["attribution"].startswith("— Sheila Brown, ") or quoted["attribution"].startswith("— Diane Miller, ")
     assert len(quoted["text"].split()) == 12
 
 
-@sqlite_only
 def test_the_keyboard_plays_pauses_skips_changes_speed_and_plays_a_focused_word(site: str, page: Page) -> None:
     open_reader(page, f"{site}/t/1")
     page.click("h1")
@@ -200,7 +193,6 @@ def test_the_keyboard_plays_pauses_skips_changes_speed_and_plays_a_focused_word(
     assert page.evaluate("document.activeElement.id") == "find"
 
 
-@sqlite_only
 def test_find_marks_every_match_and_steps_through_them(site: str, page: Page) -> None:
     open_reader(page, f"{site}/t/1")
     tokens = [re.sub(r"[^\w']", "", w["word"].lower()) for w in stored_words(site, page)]
@@ -216,7 +208,6 @@ def test_find_marks_every_match_and_steps_through_them(site: str, page: Page) ->
     assert page.locator("#transcript .found").count() == 0
 
 
-@sqlite_only
 def test_the_page_follows_the_speech_until_the_reader_scrolls_away_and_offers_back_to_the_speech(
         site: str, page: Page) -> None:
     page.emulate_media(reduced_motion="reduce")
@@ -239,7 +230,6 @@ def test_the_page_follows_the_speech_until_the_reader_scrolls_away_and_offers_ba
     page.evaluate("document.getElementById('media').pause()")
 
 
-@sqlite_only
 def test_at_phone_width_the_player_stays_on_screen(site: str, page: Page) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     open_reader(page, f"{site}/t/1")
@@ -258,7 +248,6 @@ def test_at_phone_width_the_player_stays_on_screen(site: str, page: Page) -> Non
     assert (ARTIFACTS / "reader-390x844.png").stat().st_size > 10_000
 
 
-@sqlite_only
 def test_pages_have_labelled_controls_and_no_serious_accessibility_violations(site: str, page: Page) -> None:
     axe = Axe()
     not_found = page.context.new_page()  # its 404 is logged in the console, as it should be
@@ -301,9 +290,8 @@ def _make_hostile(url: str) -> None:
     run_json("speakers", "rename", "1", "S1", payload, "--db", url)
 
 
-@sqlite_only
-def test_hostile_text_stays_text_in_the_browser(_conversation_template: str, tmp_path: Path, page: Page) -> None:
-    for base in _site(_conversation_template, tmp_path / "hostile", _make_hostile):
+def test_hostile_text_stays_text_in_the_browser(sqlite_conversation: str, tmp_path: Path, page: Page) -> None:
+    for base in _site(sqlite_conversation, tmp_path / "hostile", _make_hostile):
         for route in ("/", "/t/1", "/search?q=Yankee&mode=words"):
             page.goto(f"{base}{route}")
             page.hover("main h1, main h2 a")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import StoreTemplates
 from helpers import run_cli, run_json
 from sqlalchemy import create_engine, text
 
@@ -55,11 +57,17 @@ def test_joined_conversations_get_a_topic_at_every_change_and_every_known_questi
     assert not [s for s in starts if phone[1] + 6 < s < speech[0] - 6]  # one phone call, one topic
 
 
+def _ingest_interview(url: str) -> None:
+    run_json("ingest", str(SAMPLE), "--interviewer", "Joey Magidson", "--people", "Sean Baker",
+             "--vocab", "Sean Baker, Red Rocket, Simon Rex", "--no-copy", "--db", url)
+
+
 @pytest.fixture
-def interview(db_url: str, home: Path) -> dict:
-    [result] = run_json("ingest", str(SAMPLE), "--interviewer", "Joey Magidson", "--people", "Sean Baker",
-                        "--vocab", "Sean Baker, Red Rocket, Simon Rex", "--db", db_url)
-    return {"id": result["id"], "db": db_url}
+def interview(store_templates: StoreTemplates, backend: str, home: Path) -> Iterator[dict]:
+    """The sample interview with its people named, ingested once per backend; each test edits a copy."""
+    template = store_templates.get(backend, "interview", _ingest_interview)
+    with store_templates.copy(template, home) as url:
+        yield {"id": 1, "db": url}
 
 
 @pytest.mark.speech

@@ -34,7 +34,7 @@ from transcripts.web.auth import COOKIE, MAX_FAILURES
 TOKEN = "editor-token-for-the-tests-0123"
 EDITOR = {"Authorization": f"Bearer {TOKEN}"}
 HOSTILE = ('<script>alert(1)</script>', '" onmouseover="x')
-sqlite_only = pytest.mark.parametrize("_conversation_template", ["sqlite"], indirect=True)
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])  # the web reads through the same store code
 
 
 def client(db_url: str, **env: str) -> TestClient:
