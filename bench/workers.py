@@ -11,7 +11,8 @@
 
 Each scenario gets a fresh PostgreSQL database (TRANSCRIPTS_TEST_PG's server) and media root. Prints JSON.
 
-    .venv/bin/python bench/workers.py [--recording pyannote_sample.wav] [--copies 6] [--model base] [--latency 5]
+    .venv/bin/python bench/workers.py [--recording pyannote_sample.wav] [--copies 6] [--model base] [--repeat 3]
+                                      [--latency 5]
 """
 
 from __future__ import annotations
@@ -196,6 +197,7 @@ def main() -> None:
     parser.add_argument("--recording", default="pyannote_sample.wav")
     parser.add_argument("--copies", type=int, default=6)
     parser.add_argument("--model", default="base")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of the three scenarios, interleaved")
     parser.add_argument("--latency", type=int, default=5, help="jobs queued one at a time for the queue's cost")
     args = parser.parse_args()
 
@@ -203,24 +205,32 @@ def main() -> None:
         folder = Path(tmp)
         files = copies(DATA / args.recording, folder / "files", args.copies)
         audio = sum(media.probe(path).duration for path in files)
-        runs: dict[str, float] = {}
-        runs["plain_ingest"] = plain(files, folder, args.model)
-        print(f"plain ingest: {runs['plain_ingest']:.1f} s", file=sys.stderr)
-        for processes in (1, 2):
-            runs[f"queue_{processes}_worker{'s' if processes > 1 else ''}"] = queued(files, folder, args.model,
-                                                                                   processes)
-            print(f"queue, {processes} worker(s): {list(runs.values())[-1]:.1f} s", file=sys.stderr)
+        scenarios = {"plain_ingest": lambda: plain(files, folder, args.model),
+                     "queue_1_worker": lambda: queued(files, folder, args.model, 1),
+                     "queue_2_workers": lambda: queued(files, folder, args.model, 2)}
+        runs: dict[str, list[float]] = {name: [] for name in scenarios}
+        for round_number in range(args.repeat):  # one of each per round: background load hits all alike
+            for name, run in scenarios.items():
+                runs[name].append(run())
+                print(f"round {round_number + 1}, {name}: {runs[name][-1]:.1f} s", file=sys.stderr)
         cost = queue_cost(copies(DATA / "fw_jfk.flac", folder / "short", args.latency), folder, args.model)
     print(json.dumps({
-        "bench": "workers", "model": args.model, "cpu_count": os.cpu_count(),
+        "bench": "workers", "model": args.model, "cpu_count": os.cpu_count(), "repeat": args.repeat,
         "load_average_1_5_15": [round(x, 1) for x in os.getloadavg()],  # other work on the machine meanwhile
         "recording": args.recording,
         "files": len(files), "audio_seconds": round(audio, 1),
-        "wall_seconds": {name: round(seconds, 1) for name, seconds in runs.items()},
-        "audio_hours_per_wall_hour": {name: round(audio / seconds, 2) for name, seconds in runs.items()},
-        "ratio_to_plain": {name: round(runs["plain_ingest"] / seconds, 2) for name, seconds in runs.items()},
+        "wall_seconds": {name: min_median(seconds) for name, seconds in runs.items()},
+        "audio_hours_per_wall_hour": {name: min_median([audio / s for s in seconds], best=max)
+                                      for name, seconds in runs.items()},
+        "speed_to_plain_by_median": {name: round(statistics.median(runs["plain_ingest"]) / statistics.median(seconds), 2)
+                                     for name, seconds in runs.items()},
         "queue_cost_per_job": cost,
     }, indent=2))
+
+
+def min_median(values: list[float], best: Any = min) -> dict[str, float]:
+    """The best of the repetitions (least disturbed by other work) and their median."""
+    return {"best": round(best(values), 2), "median": round(statistics.median(values), 2)}
 
 
 if __name__ == "__main__":
