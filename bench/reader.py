@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import http.client
 import json
 import math
@@ -135,13 +136,16 @@ def profiles(doc: TranscriptDoc) -> list[SpeakerProfile]:
 
 def store_copy(url: str, info: media.MediaInfo, path: Path, title: str, transcription: asr.Transcription,
                found: list[topics.Topic], doc: TranscriptDoc, vectors: Any = None, copies: int = 1) -> list[int]:
+    """Store the transcript `copies` times. Each copy gets a media row of its own (the store refuses a second
+    transcript of the same content), as a newsroom's thousand interviews would; they all point at one file."""
     store = Store(url)
     ids = []
     try:
         for first in range(0, copies, 100):
             with store.session() as session:
                 for n in range(first, min(copies, first + 100)):
-                    tid = repository.add_transcript(session, info, str(path), False,
+                    copy = info if copies == 1 else dataclasses.replace(info, sha256=f"{info.sha256}-{n + 1}")
+                    tid = repository.add_transcript(session, copy, str(path), False,
                                                     title if copies == 1 else f"{title} {n + 1}", transcription,
                                                     doc.model, {}, profiles(doc), vectors)
                     topic_repository.store_topics(session, tid, found)

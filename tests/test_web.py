@@ -21,7 +21,7 @@ from typing import Any
 import av
 import pytest
 from helpers import run_cli, run_json
-from sqlalchemy import create_engine, update
+from sqlalchemy import create_engine, select, update
 from starlette.testclient import TestClient
 from webserver import serving
 
@@ -218,6 +218,35 @@ def test_hostile_text_renders_inert_in_every_page(conversation: str, home: Path,
             assert script in "".join(page.text) and attribute.strip() in "".join(page.text), route
     captions = web.get("/t/1/captions.vtt").text
     assert "<script>" not in captions and "&lt;script&gt;" in captions
+
+
+@sqlite_only
+def test_a_reader_page_made_once_still_shows_every_change_on_the_next_request(web: TestClient,
+                                                                               conversation: str) -> None:
+    run_json("publish", "1", "--db", conversation)
+    first = web.get("/t/1")
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"] == "public, no-cache" and etag.startswith('W/"')
+    assert "Cookie" in first.headers["vary"]
+    unchanged = web.get("/t/1", headers={"If-None-Match": etag})
+    assert (unchanged.status_code, unchanged.content, unchanged.headers["etag"]) == (304, b"", etag)
+    assert "unsafe" not in unchanged.headers["content-security-policy"]
+    assert web.get("/t/1", headers=EDITOR).headers["cache-control"] == "private, no-cache"
+
+    run_json("speakers", "rename", "1", "S1", "Renamed Speaker", "--db", conversation)
+    renamed = web.get("/t/1", headers={"If-None-Match": etag})
+    assert renamed.status_code == 200 and '<span class="who">Renamed Speaker</span>' in renamed.text
+    topic = run_json("topics", "1", "--db", conversation)[0]["id"]
+    run_json("topics", "retitle", str(topic), "A new heading", "--db", conversation)
+    assert f'<h2 id="topic-{topic}">A new heading</h2>' in web.get("/t/1").text
+    engine = create_engine(conversation)
+    with engine.begin() as connection:  # a word's time alone, its segment untouched
+        connection.execute(update(Word).where(Word.id == 3).values(start=Word.start + 0.5))
+        moved = connection.scalar(select(Word.start).where(Word.id == 3))
+    engine.dispose()
+    assert f'data-m="{round(moved * 1000)}"' in web.get("/t/1").text
+    run_json("publish", "1", "--unpublish", "--db", conversation)
+    assert web.get("/t/1").status_code == 404 and web.get("/t/1", headers={"If-None-Match": etag}).status_code == 404
 
 
 @sqlite_only

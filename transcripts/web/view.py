@@ -78,10 +78,11 @@ def article_cards(articles: Iterable[Article], visible: set[int]) -> list[Articl
 
 @dataclass(frozen=True)
 class ReaderView:
-    """One reader as a page shows it: the document, its sections, and the player it sits beside."""
+    """One reader as a page shows it: the document, its text as HTML (`_transcript.html` over
+    `reader_sections`, made once per version: web/cache.py), and the player it sits beside."""
 
     doc: TranscriptDoc
-    sections: list[Section]
+    html: Markup
     player: PlayerSpec
 
     @property
@@ -89,8 +90,8 @@ class ReaderView:
         return (self.doc.recorded_at or self.doc.created_at).date()
 
 
-def reader_view(doc: TranscriptDoc, player: PlayerSpec | None = None) -> ReaderView:
-    return ReaderView(doc, reader_sections(doc), player or stored_player(doc.id, doc.has_video))
+def reader_view(doc: TranscriptDoc, html: Markup, player: PlayerSpec | None = None) -> ReaderView:
+    return ReaderView(doc, html, player or stored_player(doc.id, doc.has_video))
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,11 @@ class ArticleView:
     public: bool
     blocks: list[tuple[str, str]]
     readers: list[ReaderView]
+
+    @property
+    def published_only(self) -> bool:
+        """The article and every interview shown with it are published."""
+        return self.public and all(r.doc.public for r in self.readers)
 
 
 def body_blocks(body: str) -> list[tuple[str, str]]:
