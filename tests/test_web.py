@@ -27,7 +27,7 @@ from webserver import serving
 
 from transcripts import timefmt
 from transcripts.config import load_settings
-from transcripts.store.schema import Transcript, Word
+from transcripts.store.schema import Article, Transcript, Word
 from transcripts.web.app import create_app
 from transcripts.web.auth import COOKIE, MAX_FAILURES
 
@@ -247,6 +247,27 @@ def test_a_reader_page_made_once_still_shows_every_change_on_the_next_request(we
     assert f'data-m="{round(moved * 1000)}"' in web.get("/t/1").text
     run_json("publish", "1", "--unpublish", "--db", conversation)
     assert web.get("/t/1").status_code == 404 and web.get("/t/1", headers={"If-None-Match": etag}).status_code == 404
+
+
+@sqlite_only
+def test_the_article_page_prints_its_byline_once(web: TestClient, conversation: str, tmp_path: Path) -> None:
+    page = tmp_path / "story.html"
+    page.write_text("<!DOCTYPE html><html><head><title>The bridge</title></head><body><article>"
+                    "<h1>The bridge</h1><p>By Jane Doe</p><p>The council voted on Tuesday night to build the "
+                    "new bridge over the river, after three years of debate and two public inquiries.</p>"
+                    "<p>Work is due to start in the spring, and the first lane should open within two years.</p>"
+                    "</article></body></html>", encoding="utf-8")
+    article = run_json("article", "add", str(page), "--link", "1", "--db", conversation)
+    run_json("publish", "1", "--db", conversation)
+    run_json("article", "publish", str(article["id"]), "--db", conversation)
+    assert article["author"] == "Jane Doe"
+    assert web.get(f"/a/{article['id']}").text.count("By Jane Doe") == 1
+    engine = create_engine(conversation)
+    with engine.begin() as connection:  # as stored before the byline left the body
+        connection.execute(update(Article).values(body="By Jane Doe\n\n" + Article.body))
+    engine.dispose()
+    shown = web.get(f"/a/{article['id']}").text
+    assert shown.count("By Jane Doe") == 1 and "<p>The council voted" in shown
 
 
 @sqlite_only

@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Select, func, select
@@ -248,25 +248,25 @@ def get_transcript(session: Session, transcript_id: int) -> Transcript:
     return transcript
 
 
-def _head(transcript_id: int) -> Select[Unpack[tuple[Any, ...]]]:
+def _head(transcript_id: int) -> Select[*tuple[Any, ...]]:
     return (select(Transcript.title, Transcript.duration, Transcript.language, Transcript.model,
                    Transcript.created_at, Transcript.settings, Transcript.recorded_at, Transcript.public, Media.path,
                    Media.original_path, Media.has_video).join(Media).where(Transcript.id == transcript_id))
 
 
-def _speakers(transcript_id: int) -> Select[Unpack[tuple[Any, ...]]]:
+def _speakers(transcript_id: int) -> Select[*tuple[Any, ...]]:
     return (select(Speaker.id, Speaker.label, Speaker.name, Speaker.is_interviewer, Speaker.talk_time,
                    Speaker.turns, Person.name.label("person"), Speaker.similarity)
             .outerjoin(Person, Person.id == Speaker.person_id).where(Speaker.transcript_id == transcript_id)
             .order_by(Speaker.id))
 
 
-def _segments(transcript_id: int) -> Select[Unpack[tuple[Any, ...]]]:
+def _segments(transcript_id: int) -> Select[*tuple[Any, ...]]:
     return (select(Segment.id, Segment.start, Segment.end, Segment.speaker_id, Segment.text, Segment.topic_id)
             .where(Segment.transcript_id == transcript_id).order_by(Segment.seq))
 
 
-def _topics(transcript_id: int) -> Select[Unpack[tuple[Any, ...]]]:
+def _topics(transcript_id: int) -> Select[*tuple[Any, ...]]:
     return (select(Topic.id, Topic.start, Topic.end, Topic.title, Topic.keywords, Topic.question, Topic.edited)
             .where(Topic.transcript_id == transcript_id).order_by(Topic.seq))
 

@@ -17,6 +17,7 @@ from html import escape
 from markupsafe import Markup
 
 from transcripts.document import SegmentDoc, TopicDoc, TranscriptDoc
+from transcripts.editorial.articles import byline
 from transcripts.export.turns import sections
 from transcripts.store.schema import Article
 from transcripts.web.players import PlayerSpec, stored_player
@@ -114,8 +115,10 @@ class ArticleView:
         return self.public and all(r.doc.public for r in self.readers)
 
 
-def body_blocks(body: str) -> list[tuple[str, str]]:
-    """The stored body (paragraphs separated by one blank line, quotation lines starting with "> ")."""
+def body_blocks(body: str, author: str | None = None) -> list[tuple[str, str]]:
+    """The stored body (paragraphs separated by one blank line, quotation lines starting with "> "). A first
+    paragraph that is the byline of `author` is left out: the page prints the byline above the text, and
+    HTML articles read before the byline was taken out of the body still open with it."""
     blocks = []
     for block in body.split("\n\n"):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
@@ -124,4 +127,6 @@ def body_blocks(body: str) -> list[tuple[str, str]]:
         quoted = all(line.startswith(">") for line in lines)
         text = " ".join(line.lstrip(">").strip() if quoted else line for line in lines)
         blocks.append(("quote" if quoted else "p", text))
+    if author and len(blocks) > 1 and blocks[0][0] == "p" and byline(blocks[0][1]) == author:
+        return blocks[1:]
     return blocks

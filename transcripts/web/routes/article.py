@@ -37,7 +37,7 @@ def visible_article(request: Request, site: Site, article_id: int) -> ArticleVie
             readers.append(reader_view(doc, rendered.html,
                                        linked_player(embed, doc.id, doc.has_video, link.offset, origin)))
         return ArticleView(article.id, article.title, article.author, article.published_at, article.url,
-                           article.public, body_blocks(article.body), readers)
+                           article.public, body_blocks(article.body, article.author), readers)
 
 
 def article_page(request: Request) -> Response:
