@@ -220,7 +220,6 @@ def test_hostile_text_renders_inert_in_every_page(conversation: str, home: Path,
     assert "<script>" not in captions and "&lt;script&gt;" in captions
 
 
-@sqlite_only
 def test_a_reader_page_made_once_still_shows_every_change_on_the_next_request(web: TestClient,
                                                                                conversation: str) -> None:
     run_json("publish", "1", "--db", conversation)
