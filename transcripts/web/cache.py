@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -26,6 +26,9 @@ MAX_BYTES = 64 * 1024 * 1024  # a thousand short interviews, or a hundred hours
 
 @dataclass(frozen=True)
 class Rendered:
+    """`doc` is the document without its segments (`segments == []`): the page shows them only through
+    `html`, and an hour's 9,000 words as objects would weigh more than their HTML."""
+
     doc: TranscriptDoc
     html: Markup  # the transcript's sections, paragraphs and words (`_transcript.html`)
 
@@ -41,7 +44,8 @@ class ReaderCache:
         self._lock = threading.Lock()
 
     def get(self, session: Session, transcript_id: int) -> Rendered:
-        """The document and its HTML as stored now; NotFound when there is no such transcript."""
+        """The document (without segments) and its HTML as stored now; NotFound when there is no such
+        transcript."""
         version = repository.document_version(session, transcript_id)
         if version is None:
             raise NotFound(f"transcript {transcript_id}: no such transcript (see `transcripts list`)")
@@ -51,7 +55,7 @@ class ReaderCache:
                 self._entries.move_to_end(transcript_id)
                 return entry[1]
         doc = repository.load_document(session, transcript_id)
-        rendered = Rendered(doc, self._render(doc))
+        rendered = Rendered(replace(doc, segments=[]), self._render(doc))
         if repository.document_version(session, transcript_id) == version:  # nothing changed while loading
             self._put(transcript_id, version, rendered)
         return rendered

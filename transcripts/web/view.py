@@ -79,8 +79,8 @@ def article_cards(articles: Iterable[Article], visible: set[int]) -> list[Articl
 
 @dataclass(frozen=True)
 class ReaderView:
-    """One reader as a page shows it: the document, its text as HTML (`_transcript.html` over
-    `reader_sections`, made once per version: web/cache.py), and the player it sits beside."""
+    """One reader as a page shows it: the document (without its segments, see web/cache.py), its text as
+    HTML (`_transcript.html` over `reader_sections`, made once per version), and the player beside it."""
 
     doc: TranscriptDoc
     html: Markup
