@@ -21,15 +21,20 @@ from typing import Any
 import av
 import pytest
 from helpers import run_cli, run_json
+from markupsafe import Markup
 from sqlalchemy import create_engine, select, update
 from starlette.testclient import TestClient
 from webserver import serving
 
 from transcripts import timefmt
 from transcripts.config import load_settings
+from transcripts.document import TranscriptDoc
+from transcripts.errors import NotFound
+from transcripts.store.db import Store
 from transcripts.store.schema import Article, Transcript, Word
 from transcripts.web.app import create_app
 from transcripts.web.auth import COOKIE, MAX_FAILURES
+from transcripts.web.cache import ReaderCache
 
 TOKEN = "editor-token-for-the-tests-0123"
 EDITOR = {"Authorization": f"Bearer {TOKEN}"}
@@ -246,6 +251,30 @@ def test_a_reader_page_made_once_still_shows_every_change_on_the_next_request(we
     assert f'data-m="{round(moved * 1000)}"' in web.get("/t/1").text
     run_json("publish", "1", "--unpublish", "--db", conversation)
     assert web.get("/t/1").status_code == 404 and web.get("/t/1", headers={"If-None-Match": etag}).status_code == 404
+
+
+@sqlite_only
+def test_the_reader_cache_makes_a_page_once_per_version_within_its_size(conversation: str) -> None:
+    made: list[int] = []
+
+    def render(doc: TranscriptDoc) -> Markup:
+        made.append(doc.id)
+        return Markup("x" * 100)
+
+    store = Store(conversation)
+    cache, small = ReaderCache(render), ReaderCache(render, max_bytes=99)
+    with store.session() as session:
+        first, again = cache.get(session, 1), cache.get(session, 1)
+        assert made == [1] and again is first and first.doc.segments == [] and first.doc.title
+        small.get(session, 1), small.get(session, 1)  # too big to keep: made each time
+        assert made == [1, 1, 1]
+        with pytest.raises(NotFound):
+            cache.get(session, 999)
+    run_json("speakers", "rename", "1", "S1", "Someone Else", "--db", conversation)
+    with store.session() as session:
+        renamed = cache.get(session, 1)
+    assert made == [1, 1, 1, 1] and "Someone Else" in [s.display for s in renamed.doc.speakers]
+    store.close()
 
 
 @sqlite_only
