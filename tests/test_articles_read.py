@@ -131,6 +131,21 @@ def test_html_page_keeps_quotes_headings_date_and_absolute_embeds() -> None:
     )
 
 
+def test_a_byline_paragraph_under_the_title_gives_the_author_and_leaves_the_body() -> None:
+    """The byline is the page's to print above the text: a body that kept it showed it twice."""
+    page = PAGE.replace("<h1>Council approves the bridge</h1>", "<h1>Council approves the bridge</h1>\n"
+                        "<p><strong>By Jane Doe</strong></p>")
+
+    article = parse_article(page, kind="html", source="page.html")
+
+    assert article.author == "Jane Doe"
+    assert article.body == parse_article(PAGE, kind="html", source="page.html").body
+    with_meta = page.replace("</title>", '</title><meta name="author" content="Janet Doe">')
+    assert parse_article(with_meta, kind="html", source="page.html").author == "Janet Doe"  # the page's own
+    later = PAGE.replace("<h2>What the mayor said</h2>", "<p>By Jane Doe</p>")  # not the first paragraph
+    assert "By Jane Doe" in parse_article(later, kind="html", source="page.html").body
+
+
 def test_line_breaks_inside_a_quote_each_start_with_the_quote_mark() -> None:
     page = PAGE.replace("<p>Nobody should doubt that the money is there.</p>",
                         "<p>Nobody should doubt it.<br>The money is there.</p>")

@@ -21,15 +21,20 @@ from typing import Any
 import av
 import pytest
 from helpers import run_cli, run_json
-from sqlalchemy import create_engine, update
+from markupsafe import Markup
+from sqlalchemy import create_engine, select, update
 from starlette.testclient import TestClient
 from webserver import serving
 
 from transcripts import timefmt
 from transcripts.config import load_settings
-from transcripts.store.schema import Transcript, Word
+from transcripts.document import TranscriptDoc
+from transcripts.errors import NotFound
+from transcripts.store.db import Store
+from transcripts.store.schema import Article, Transcript, Word
 from transcripts.web.app import create_app
 from transcripts.web.auth import COOKIE, MAX_FAILURES
+from transcripts.web.cache import ReaderCache
 
 TOKEN = "editor-token-for-the-tests-0123"
 EDITOR = {"Authorization": f"Bearer {TOKEN}"}
@@ -218,6 +223,79 @@ def test_hostile_text_renders_inert_in_every_page(conversation: str, home: Path,
             assert script in "".join(page.text) and attribute.strip() in "".join(page.text), route
     captions = web.get("/t/1/captions.vtt").text
     assert "<script>" not in captions and "&lt;script&gt;" in captions
+
+
+def test_a_reader_page_made_once_still_shows_every_change_on_the_next_request(web: TestClient,
+                                                                               conversation: str) -> None:
+    run_json("publish", "1", "--db", conversation)
+    first = web.get("/t/1")
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"] == "public, no-cache" and etag.startswith('W/"')
+    assert "Cookie" in first.headers["vary"]
+    unchanged = web.get("/t/1", headers={"If-None-Match": etag})
+    assert (unchanged.status_code, unchanged.content, unchanged.headers["etag"]) == (304, b"", etag)
+    assert "unsafe" not in unchanged.headers["content-security-policy"]
+    assert web.get("/t/1", headers=EDITOR).headers["cache-control"] == "private, no-cache"
+
+    run_json("speakers", "rename", "1", "S1", "Renamed Speaker", "--db", conversation)
+    renamed = web.get("/t/1", headers={"If-None-Match": etag})
+    assert renamed.status_code == 200 and '<span class="who">Renamed Speaker</span>' in renamed.text
+    topic = run_json("topics", "1", "--db", conversation)[0]["id"]
+    run_json("topics", "retitle", str(topic), "A new heading", "--db", conversation)
+    assert f'<h2 id="topic-{topic}">A new heading</h2>' in web.get("/t/1").text
+    engine = create_engine(conversation)
+    with engine.begin() as connection:  # a word's time alone, its segment untouched
+        connection.execute(update(Word).where(Word.id == 3).values(start=Word.start + 0.5))
+        moved = connection.scalar(select(Word.start).where(Word.id == 3))
+    engine.dispose()
+    assert f'data-m="{round(moved * 1000)}"' in web.get("/t/1").text
+    run_json("publish", "1", "--unpublish", "--db", conversation)
+    assert web.get("/t/1").status_code == 404 and web.get("/t/1", headers={"If-None-Match": etag}).status_code == 404
+
+
+@sqlite_only
+def test_the_reader_cache_makes_a_page_once_per_version_within_its_size(conversation: str) -> None:
+    made: list[int] = []
+
+    def render(doc: TranscriptDoc) -> Markup:
+        made.append(doc.id)
+        return Markup("x" * 100)
+
+    store = Store(conversation)
+    cache, small = ReaderCache(render), ReaderCache(render, max_bytes=99)
+    with store.session() as session:
+        first, again = cache.get(session, 1), cache.get(session, 1)
+        assert made == [1] and again is first and first.doc.segments == [] and first.doc.title
+        small.get(session, 1), small.get(session, 1)  # too big to keep: made each time
+        assert made == [1, 1, 1]
+        with pytest.raises(NotFound):
+            cache.get(session, 999)
+    run_json("speakers", "rename", "1", "S1", "Someone Else", "--db", conversation)
+    with store.session() as session:
+        renamed = cache.get(session, 1)
+    assert made == [1, 1, 1, 1] and "Someone Else" in [s.display for s in renamed.doc.speakers]
+    store.close()
+
+
+@sqlite_only
+def test_the_article_page_prints_its_byline_once(web: TestClient, conversation: str, tmp_path: Path) -> None:
+    page = tmp_path / "story.html"
+    page.write_text("<!DOCTYPE html><html><head><title>The bridge</title></head><body><article>"
+                    "<h1>The bridge</h1><p>By Jane Doe</p><p>The council voted on Tuesday night to build the "
+                    "new bridge over the river, after three years of debate and two public inquiries.</p>"
+                    "<p>Work is due to start in the spring, and the first lane should open within two years.</p>"
+                    "</article></body></html>", encoding="utf-8")
+    article = run_json("article", "add", str(page), "--link", "1", "--db", conversation)
+    run_json("publish", "1", "--db", conversation)
+    run_json("article", "publish", str(article["id"]), "--db", conversation)
+    assert article["author"] == "Jane Doe"
+    assert web.get(f"/a/{article['id']}").text.count("By Jane Doe") == 1
+    engine = create_engine(conversation)
+    with engine.begin() as connection:  # as stored before the byline left the body
+        connection.execute(update(Article).values(body="By Jane Doe\n\n" + Article.body))
+    engine.dispose()
+    shown = web.get(f"/a/{article['id']}").text
+    assert shown.count("By Jane Doe") == 1 and "<p>The council voted" in shown
 
 
 @sqlite_only

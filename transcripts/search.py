@@ -8,6 +8,7 @@ two rankings by reciprocal rank (RRF), which needs no calibration between bm25 a
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,6 +29,7 @@ MODES = ("both", "words", "meaning")
 RRF_K = 60  # the constant of Cormack et al.; larger flattens the head of each ranking
 CANDIDATES = 50  # per ranking, before fusion
 MIN_SIMILARITY = 0.25  # below this, MiniLM neighbours are unrelated text
+QUERY_VECTORS = 256  # query embeddings kept (Searcher._query_vector)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Searcher:
         self.store = store
         self.embedder = embedder
         self.vectors = SegmentVectors()
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def search(self, query: str, scope: Scope | None = None, mode: str = "both", limit: int = 20) -> list[Hit]:
         """The best `limit` segments for `query`, best first; raises QuerySyntaxError for a bad query."""
@@ -114,8 +117,20 @@ class Searcher:
         if scope.public_only:  # by transcript: listing every published segment costs more than the search
             public = fts.public_transcript_ids(session)
             published = np.fromiter(public, dtype=np.int64, count=len(public))
-        [vector] = self.embedder.encode([_plain_words(query)])
-        return self.vectors.nearest(vector, limit, allowed, floor=MIN_SIMILARITY, transcripts=published)
+        return self.vectors.nearest(self._query_vector(query), limit, allowed, floor=MIN_SIMILARITY,
+                                    transcripts=published)
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding; the last QUERY_VECTORS are kept, since the same searches come back (a
+        reader pages through results, or changes the mode) and encoding one costs 5-9 ms."""
+        sentence = _plain_words(query)
+        vector = self._query_vectors.pop(sentence, None)
+        if vector is None:
+            [vector] = self.embedder.encode([sentence])
+        self._query_vectors[sentence] = vector
+        while len(self._query_vectors) > QUERY_VECTORS:
+            self._query_vectors.popitem(last=False)
+        return vector
 
     def _hits(self, session: Session, ranked: list[tuple[int, float]], snippets: dict[int, str]) -> list[Hit]:
         ids = [segment_id for segment_id, _ in ranked]

@@ -157,11 +157,14 @@ def _parse_html(content: str, source: str, url: str | None) -> ArticleContent:
     blocks = list(_tree_blocks(document.body))
     if blocks and blocks[0] == title:
         blocks = blocks[1:]  # the article's own <h1>
+    author = document.author or None
+    if len(blocks) > 1 and (name := byline(blocks[0])):  # a "By NAME" paragraph under the title: the author
+        author, blocks = author or name, blocks[1:]
     if not blocks:
         raise InputError(f"{source}: no article text found")
     page_url = url or document.url
     published = date.fromisoformat(document.date[:10]) if document.date else None
-    return ArticleContent(title or blocks[0].split("\n")[0], document.author or None, published,
+    return ArticleContent(title or blocks[0].split("\n")[0], author, published,
                           "\n\n".join(blocks), page_url, tuple(_embeds(content, page_url)), source)
 
 
@@ -238,6 +241,12 @@ def _embed(tag: str, src: str) -> Embed:
 def _looks_like_title(line: str) -> bool:
     """Not a rule, and a real word once markup is gone: skips leftovers such as "in ," or an image."""
     return not _RULE.fullmatch(line) and re.search(r"[^\W\d_]{3}", _plain(line)) is not None
+
+
+def byline(text: str) -> str | None:
+    """The name, when a paragraph is a byline and nothing else ("By Jane Doe", "Written by A and B")."""
+    match = _BYLINE.fullmatch(_plain(text))
+    return match.group(1) if match else None
 
 
 def _byline(lines: list[str]) -> tuple[str | None, list[str]]:

@@ -17,6 +17,7 @@ from html import escape
 from markupsafe import Markup
 
 from transcripts.document import SegmentDoc, TopicDoc, TranscriptDoc
+from transcripts.editorial.articles import byline
 from transcripts.export.turns import sections
 from transcripts.store.schema import Article
 from transcripts.web.players import PlayerSpec, stored_player
@@ -78,10 +79,11 @@ def article_cards(articles: Iterable[Article], visible: set[int]) -> list[Articl
 
 @dataclass(frozen=True)
 class ReaderView:
-    """One reader as a page shows it: the document, its sections, and the player it sits beside."""
+    """One reader as a page shows it: the document (without its segments, see web/cache.py), its text as
+    HTML (`_transcript.html` over `reader_sections`, made once per version), and the player beside it."""
 
     doc: TranscriptDoc
-    sections: list[Section]
+    html: Markup
     player: PlayerSpec
 
     @property
@@ -89,8 +91,8 @@ class ReaderView:
         return (self.doc.recorded_at or self.doc.created_at).date()
 
 
-def reader_view(doc: TranscriptDoc, player: PlayerSpec | None = None) -> ReaderView:
-    return ReaderView(doc, reader_sections(doc), player or stored_player(doc.id, doc.has_video))
+def reader_view(doc: TranscriptDoc, html: Markup, player: PlayerSpec | None = None) -> ReaderView:
+    return ReaderView(doc, html, player or stored_player(doc.id, doc.has_video))
 
 
 @dataclass(frozen=True)
@@ -107,9 +109,16 @@ class ArticleView:
     blocks: list[tuple[str, str]]
     readers: list[ReaderView]
 
+    @property
+    def published_only(self) -> bool:
+        """The article and every interview shown with it are published."""
+        return self.public and all(r.doc.public for r in self.readers)
 
-def body_blocks(body: str) -> list[tuple[str, str]]:
-    """The stored body (paragraphs separated by one blank line, quotation lines starting with "> ")."""
+
+def body_blocks(body: str, author: str | None = None) -> list[tuple[str, str]]:
+    """The stored body (paragraphs separated by one blank line, quotation lines starting with "> "). A first
+    paragraph that is the byline of `author` is left out: the page prints the byline above the text, and
+    HTML articles read before the byline was taken out of the body still open with it."""
     blocks = []
     for block in body.split("\n\n"):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
@@ -118,4 +127,6 @@ def body_blocks(body: str) -> list[tuple[str, str]]:
         quoted = all(line.startswith(">") for line in lines)
         text = " ".join(line.lstrip(">").strip() if quoted else line for line in lines)
         blocks.append(("quote" if quoted else "p", text))
+    if author and len(blocks) > 1 and blocks[0][0] == "p" and byline(blocks[0][1]) == author:
+        return blocks[1:]
     return blocks

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from transcripts.store import article_repository, repository
+from transcripts.store import article_repository
 from transcripts.web.auth import require_visible
 from transcripts.web.players import linked_player, page_headers
 from transcripts.web.routes.reader import SPEEDS
@@ -29,13 +29,15 @@ def visible_article(request: Request, site: Site, article_id: int) -> ArticleVie
         embeds = list(article.embeds or [])
         readers = []
         for link in article_repository.links(session, article_id):
-            doc = repository.load_document(session, link.transcript_id)
+            rendered = site.readers.get(session, link.transcript_id)
+            doc = rendered.doc
             if not (doc.public or editor):
                 continue
             embed = embeds[link.embed] if link.embed is not None and link.embed < len(embeds) else None
-            readers.append(reader_view(doc, linked_player(embed, doc.id, doc.has_video, link.offset, origin)))
+            readers.append(reader_view(doc, rendered.html,
+                                       linked_player(embed, doc.id, doc.has_video, link.offset, origin)))
         return ArticleView(article.id, article.title, article.author, article.published_at, article.url,
-                           article.public, body_blocks(article.body), readers)
+                           article.public, body_blocks(article.body, article.author), readers)
 
 
 def article_page(request: Request) -> Response:
@@ -43,7 +45,7 @@ def article_page(request: Request) -> Response:
     view = visible_article(request, site, request.path_params["id"])
     return site.render(request, "article.html", {"article": view, "readers": view.readers, "speeds": SPEEDS,
                                                  "base_url": site.base_url(request)},
-                       headers=page_headers(r.player for r in view.readers))
+                       headers=page_headers(r.player for r in view.readers), public=view.published_only)
 
 
 def article_embed(request: Request) -> Response:
@@ -52,7 +54,8 @@ def article_embed(request: Request) -> Response:
     return site.render(request, "embed.html", {
         "readers": view.readers, "article": view, "title": view.title, "lang": "en", "public": view.public,
         "path": f"/a/{view.id}", "speeds": SPEEDS, "base_url": site.base_url(request)},
-        headers=page_headers((r.player for r in view.readers), site.settings.frame_ancestors))
+        headers=page_headers((r.player for r in view.readers), site.settings.frame_ancestors),
+        public=view.published_only)
 
 
 routes = [Route("/a/{id:int}", article_page, name="article"),

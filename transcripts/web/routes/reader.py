@@ -13,7 +13,7 @@ from transcripts.store import repository
 from transcripts.web.auth import require_visible
 from transcripts.web.players import page_headers
 from transcripts.web.site import Site, site_of
-from transcripts.web.view import reader_view
+from transcripts.web.view import ReaderView, reader_view
 
 SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 
@@ -27,20 +27,29 @@ def visible_document(request: Request, site: Site, transcript_id: int) -> Transc
     return doc
 
 
+def visible_reader(request: Request, site: Site, transcript_id: int) -> ReaderView:
+    """The reader of a transcript this visitor may see (else 404), its HTML made once per version."""
+    with site.store.session() as session:
+        rendered = site.readers.get(session, transcript_id)
+    require_visible(request, site.auth, rendered.doc.public)
+    return reader_view(rendered.doc, rendered.html)
+
+
 def reader(request: Request) -> Response:
     site = site_of(request)
-    view = reader_view(visible_document(request, site, request.path_params["id"]))
+    view = visible_reader(request, site, request.path_params["id"])
     return site.render(request, "reader.html", {"r": view, "speeds": SPEEDS, "base_url": site.base_url(request)},
-                       headers=page_headers([view.player]))
+                       headers=page_headers([view.player]), public=view.doc.public)
 
 
 def embed(request: Request) -> Response:
     site = site_of(request)
-    view = reader_view(visible_document(request, site, request.path_params["id"]))
+    view = visible_reader(request, site, request.path_params["id"])
     return site.render(request, "embed.html", {
         "readers": [view], "article": None, "title": view.doc.title, "lang": view.doc.language or "en",
         "public": view.doc.public, "path": f"/t/{view.doc.id}", "speeds": SPEEDS,
-        "base_url": site.base_url(request)}, headers=page_headers([view.player], site.settings.frame_ancestors))
+        "base_url": site.base_url(request)}, headers=page_headers([view.player], site.settings.frame_ancestors),
+        public=view.doc.public)
 
 
 def captions(request: Request) -> Response:
