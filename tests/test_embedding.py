@@ -11,21 +11,10 @@ import pytest
 from helpers import run_cli, run_json
 from players_site import CMS
 from starlette.testclient import TestClient
+from webserver import EDITOR, client
 
 from transcripts.config import load_settings
 from transcripts.errors import ConfigError
-from transcripts.web.app import create_app
-
-TOKEN = "editor-token-for-the-tests-0123"
-EDITOR = {"Authorization": f"Bearer {TOKEN}"}
-
-
-def client(db_url: str, **env: str) -> TestClient:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TRANSCRIPTS_EDITOR_TOKEN", TOKEN)
-        for name, value in env.items():
-            patch.setenv(name, value)
-        return TestClient(create_app(load_settings(db=db_url)))
 
 
 @pytest.fixture(scope="module")

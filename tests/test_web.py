@@ -24,7 +24,7 @@ from helpers import run_cli, run_json
 from markupsafe import Markup
 from sqlalchemy import create_engine, select, update
 from starlette.testclient import TestClient
-from webserver import serving
+from webserver import EDITOR, TOKEN, client, serving
 
 from transcripts import timefmt
 from transcripts.config import load_settings
@@ -36,19 +36,10 @@ from transcripts.web.app import create_app
 from transcripts.web.auth import COOKIE, MAX_FAILURES
 from transcripts.web.cache import ReaderCache
 
-TOKEN = "editor-token-for-the-tests-0123"
-EDITOR = {"Authorization": f"Bearer {TOKEN}"}
 HOSTILE = ('<script>alert(1)</script>', '" onmouseover="x')
 sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])  # the web reads through the same store code
 
 
-def client(db_url: str, **env: str) -> TestClient:
-    """A fresh app (fresh rate limits) over the store, with the editor token and any other settings given."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TRANSCRIPTS_EDITOR_TOKEN", TOKEN)
-        for name, value in env.items():
-            patch.setenv(name, value)
-        return TestClient(create_app(load_settings(db=db_url)))
 
 
 @pytest.fixture
