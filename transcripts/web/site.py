@@ -39,6 +39,8 @@ class Site:
         environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                                   trim_blocks=True, lstrip_blocks=True, auto_reload=False)
         environment.filters["hms"] = timefmt.hms
+        for name in environment.list_templates(filter_func=lambda name: name.endswith(".html")):
+            environment.get_template(name)  # compiled now, not on some reader's first request (~100 ms)
         self.templates = Jinja2Templates(env=environment)
         self.readers = ReaderCache(self.transcript_html)
         # one ONNX thread: searches run one at a time, and idle intra-op threads spin on a busy machine
