@@ -15,6 +15,8 @@ from webserver import EDITOR, client
 
 from transcripts.config import load_settings
 from transcripts.errors import ConfigError
+from transcripts.web.app import create_app
+from transcripts.web.players import content_security_policy, linked_player
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +89,20 @@ def test_frame_ancestors_take_plain_origins_only(monkeypatch: pytest.MonkeyPatch
         _ = load_settings().frame_ancestors
     assert load_settings(frame_ancestors="https://a.example/ http://b.test:8080").frame_ancestors == (
         "https://a.example", "http://b.test:8080")
+    with pytest.raises(ConfigError, match="'\\*'"):  # when the app is made: `serve` stops, not each embed request
+        create_app(load_settings())
+
+
+def test_an_imported_media_url_cannot_add_directives_to_the_policy() -> None:
+    """The URL of an article's own <video> comes from someone else's page and its origin enters our CSP."""
+    hostile = {"provider": "video", "url": "https://cdn.example; frame-ancestors *; x/v.mp4"}
+    player = linked_player(hostile, 1, True, 0.0, "http://127.0.0.1")
+    assert player.src == "/media/1"  # not a plain origin: the stored recording plays instead
+    plain = linked_player({"provider": "video", "url": "https://cdn.example:8443/v.mp4"}, 1, True, 0.0, "")
+    assert plain.origin == "https://cdn.example:8443"
+    policy = content_security_policy([player, plain])
+    assert policy.count("frame-ancestors") == 1 and "frame-ancestors 'none'" in policy
+    assert "media-src 'self' https://cdn.example:8443;" in policy
 
 
 def test_oembed_answers_a_rich_iframe_to_the_embed_route_within_the_bounds(web: TestClient) -> None:
@@ -148,13 +164,22 @@ def test_anonymous_readers_see_published_articles_with_published_interviews_only
         run_json("article", "publish", "1", "--db", article_db)
 
 
-def test_the_published_json_for_other_sites_allows_any_origin_without_credentials(web: TestClient) -> None:
+def test_the_published_json_for_other_sites_allows_any_origin_without_credentials(web: TestClient,
+                                                                                 article_db: str) -> None:
     response = web.get("/api/transcripts/2/public", headers={"Origin": "http://cms.test"})
     assert response.status_code == 200 and response.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in response.headers
     assert response.json() == web.get("/api/transcripts/2").json()
     assert "path" not in response.text
     assert web.post("/api/transcripts/2/public").status_code == 405
+    run_json("publish", "2", "--unpublish", "--db", article_db)
+    try:
+        for missing in ("/api/transcripts/999/public", "/api/transcripts/2/public"):  # unknown, unpublished
+            answer = web.get(missing, headers={"Origin": "http://cms.test"})
+            assert (answer.status_code, answer.json()) == (404, {"error": "not found"})
+            assert answer.headers["access-control-allow-origin"] == "*"  # so embed.js can tell it is a 404
+    finally:
+        run_json("publish", "2", "--db", article_db)
 
 
 def test_html_export_plays_a_recording_only_when_given_one(article_db: str, home: Path, tmp_path: Path) -> None:
@@ -174,6 +199,7 @@ def test_html_export_plays_a_recording_only_when_given_one(article_db: str, home
     assert frame["src"] == "https://www.youtube.com/embed/dQw4w9WgXcQ?enablejsapi=1&playsinline=1"
     for options, problem in ((["--format", "md", "--media-url", "x.mp3"], "go with --format html"),
                              (["--format", "html", "--youtube", "x/../y"], "give the video's id"),
-                             (["--format", "html", "--youtube", "dQw4w9WgXcQ", "--media-url", "x"], "not both")):
-        result = run_cli("export", "2", *options, "--db", article_db)
+                             (["--format", "html", "--youtube", "dQw4w9WgXcQ", "--media-url", "x"], "not both"),
+                             (["--all", "-o", str(tmp_path), "--format", "html", "--media-url", "x"], "one transcript")):
+        result = run_cli("export", *(["2"] if "--all" not in options else []), *options, "--db", article_db)
         assert result.exit_code == 2 and problem in result.output, result.output

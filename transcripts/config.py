@@ -42,7 +42,7 @@ _SOURCES: dict[str, tuple[str, str, str | None]] = {
     "stalled_after": ("TRANSCRIPTS_STALLED_AFTER", "stalled_after", "60"),
 }
 _SECRETS = ("secret_key", "editor_token")
-_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")  # a plain origin, nothing a policy could read more into
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ class Settings:
         origins = []
         for origin in value.replace(",", " ").split():
             origin = origin.rstrip("/")
-            if not _ORIGIN.fullmatch(origin):
+            if not ORIGIN.fullmatch(origin):
                 raise ConfigError(f"frame_ancestors {origin!r}: give origins such as https://news.example "
                                   f"({self.values['frame_ancestors'].source})")
             origins.append(origin)

@@ -59,6 +59,8 @@ def export(store: Store, transcript_id: int | None, fmt: str, output: Path | Non
         raise click.UsageError(f"--youtube {youtube!r}: give the video's id (the v= of its address)")
     options = ExportOptions(timestamps=timestamps, media_url=media_url, youtube=youtube)
     if every or only:
+        if media_url or youtube:  # every page would play the one recording given
+            raise click.UsageError("--media-url and --youtube name one recording: export one transcript with them")
         if transcript_id is not None:
             raise click.UsageError("give a TRANSCRIPT_ID or --all, not both")
         if output is None:

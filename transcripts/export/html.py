@@ -82,7 +82,7 @@ def _player(doc: TranscriptDoc, options: ExportOptions) -> str | None:
             raise ValueError(f"{options.youtube!r} is not a YouTube video id")
         src = f"https://www.youtube.com/embed/{options.youtube}?enablejsapi=1&playsinline=1"
         return (f'<iframe data-player="youtube" src="{escape(src)}" title="Video: {escape(doc.title)}" '
-                'allow="autoplay; fullscreen" allowfullscreen></iframe>')
+                'allow="autoplay; fullscreen" allowfullscreen referrerpolicy="strict-origin-when-cross-origin"></iframe>')
     if options.media_url:
         tag = "video" if doc.has_video else "audio"
         return (f'<{tag} id="media" data-player="html5" controls preload="metadata" '

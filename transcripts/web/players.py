@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from transcripts.config import ORIGIN
+
 YOUTUBE = "https://www.youtube.com"
 VIMEO = "https://player.vimeo.com"
 # what each remote player needs: its API script and its iframe
@@ -58,10 +60,22 @@ def linked_player(embed: Mapping[str, Any] | None, transcript_id: int, has_video
         return PlayerSpec("youtube", youtube_src(video_id, origin), offset)
     if provider == "vimeo" and _VIMEO_ID.fullmatch(video_id):
         return PlayerSpec("vimeo", f"{VIMEO}/video/{video_id}", offset)
-    if provider in ("video", "audio") and isinstance(url, str) and url.startswith(("https://", "http://")):
-        parts = urlsplit(url)
-        return PlayerSpec(provider, url, offset, origin=f"{parts.scheme}://{parts.netloc}")
+    if provider in ("video", "audio") and isinstance(url, str) and (media_origin := _origin(url)):
+        return PlayerSpec(provider, url, offset, origin=media_origin)
     return stored_player(transcript_id, has_video, offset)
+
+
+def _origin(url: str) -> str | None:
+    """The plain origin of an imported article's media URL, or None. The URL comes from someone else's page
+    and its origin goes into our Content-Security-Policy: a host with `;` or a space in it would add
+    directives of its own (`; frame-ancestors *`), so only what matches a plain origin is used."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    origin = f"{parts.scheme}://{parts.hostname or ''}" + (f":{port}" if port else "")
+    return origin if ORIGIN.fullmatch(origin) else None
 
 
 def content_security_policy(players: Iterable[PlayerSpec] = (), frame_ancestors: Iterable[str] = ()) -> str:

@@ -35,6 +35,7 @@ class Site:
         self.store = store
         self.auth = EditorAuth(settings.editor_token, settings.secret_key(), settings.secure_cookies)
         self.public_url = settings.public_url
+        self.frame_ancestors = settings.frame_ancestors  # read now: a bad origin stops `serve` with one line
         # templates are package files: no stat of each one on every render (auto_reload)
         environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                                   trim_blocks=True, lstrip_blocks=True, auto_reload=False)

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from transcripts.editorial.quotes import passage_between
-from transcripts.errors import QuerySyntaxError
+from transcripts.errors import NotFound, QuerySyntaxError
 from transcripts.search import MODES
 from transcripts.store import repository
 from transcripts.store.fts import Scope
@@ -51,10 +51,13 @@ def published(request: Request) -> Response:
     allows every origin, GET only and without credentials, and the answer is the anonymous one whoever
     asks, so no cookie or token can make it carry anything unpublished."""
     site = site_of(request)
-    with site.store.session() as session:
-        doc = repository.load_document(session, request.path_params["id"])
-    if not doc.public:
-        raise HTTPException(404, "not found")
+    try:
+        with site.store.session() as session:
+            doc = repository.load_document(session, request.path_params["id"])
+    except NotFound:
+        doc = None
+    if doc is None or not doc.public:  # with CORS, so the other site's script can read that it is a 404
+        raise HTTPException(404, "not found", headers=CORS)
     return JSONResponse(doc.as_json(), headers={"Cache-Control": "no-cache", **CORS})
 
 

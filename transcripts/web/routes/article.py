@@ -54,7 +54,7 @@ def article_embed(request: Request) -> Response:
     return site.render(request, "embed.html", {
         "readers": view.readers, "article": view, "title": view.title, "lang": "en", "public": view.public,
         "path": f"/a/{view.id}", "speeds": SPEEDS, "base_url": site.base_url(request)},
-        headers=page_headers((r.player for r in view.readers), site.settings.frame_ancestors),
+        headers=page_headers((r.player for r in view.readers), site.frame_ancestors),
         public=view.published_only)
 
 

@@ -48,7 +48,7 @@ def embed(request: Request) -> Response:
     return site.render(request, "embed.html", {
         "readers": [view], "article": None, "title": view.doc.title, "lang": view.doc.language or "en",
         "public": view.doc.public, "path": f"/t/{view.doc.id}", "speeds": SPEEDS,
-        "base_url": site.base_url(request)}, headers=page_headers([view.player], site.settings.frame_ancestors),
+        "base_url": site.base_url(request)}, headers=page_headers([view.player], site.frame_ancestors),
         public=view.doc.public)
 
 
