@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +11,7 @@ import click
 from transcripts.cli.common import aware, db_option, emit_json, json_option, since_option, with_store
 from transcripts.export import FORMATS, ExportOptions
 from transcripts.export.files import safe_name, write_atomic
+from transcripts.export.html import YOUTUBE_ID
 from transcripts.store import repository
 from transcripts.store.db import Store
 
@@ -55,7 +55,7 @@ def export(store: Store, transcript_id: int | None, fmt: str, output: Path | Non
         raise click.UsageError("--media-url and --youtube go with --format html")
     if media_url and youtube:
         raise click.UsageError("give --media-url or --youtube, not both")
-    if youtube and not re.fullmatch(r"[\w-]{6,20}", youtube):
+    if youtube and not YOUTUBE_ID.fullmatch(youtube):
         raise click.UsageError(f"--youtube {youtube!r}: give the video's id (the v= of its address)")
     options = ExportOptions(timestamps=timestamps, media_url=media_url, youtube=youtube)
     if every or only:

@@ -19,7 +19,7 @@ from transcripts.export.options import DEFAULT, ExportOptions
 from transcripts.export.turns import sections
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "web" / "static"
-_YOUTUBE_ID = re.compile(r"[\w-]{6,20}")
+YOUTUBE_ID = re.compile(r"[\w-]{6,20}", re.ASCII)  # the v= of a video's address
 _STYLE = """
 body{font:17px/1.55 Georgia,serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
 nav ol{padding-left:1.2rem}h2{margin-top:2rem;font-family:system-ui,sans-serif;font-size:1.15rem}
@@ -57,7 +57,7 @@ def render(doc: TranscriptDoc, options: ExportOptions = DEFAULT) -> str:
         parts.append(f'<section id="topic-{topic.id}">\n<h2>{escape(topic.title)}</h2>' if topic else "<section>")
         for turn in turns:
             kind = "turn question" if turn.is_question else "turn"
-            spans = " ".join(_words(segment) for segment in turn.segments)
+            spans = " ".join(word_spans(segment) for segment in turn.segments)
             parts.append(f'<p class="{kind}"><span class="time">{timefmt.hms(turn.start)}</span>'
                          f'<span class="speaker">{escape(turn.name)}</span>: {spans}</p>')
         parts.append("</section>")
@@ -68,17 +68,18 @@ def render(doc: TranscriptDoc, options: ExportOptions = DEFAULT) -> str:
     return "\n".join(parts)
 
 
-def _words(segment: SegmentDoc) -> str:
-    """Each word an element with its times; a segment stored without word times reads as one word."""
+def word_spans(segment: SegmentDoc) -> str:
+    """Each word an element with its times (what the reader seeks and highlights by), in this file and in the
+    web reader alike; a segment stored without word times reads as one word spanning it."""
     spans = [(w.start, w.end, w.text.strip()) for w in segment.words if w.text.strip()] or [
         (segment.start, segment.end, segment.text.strip())]
     return " ".join(f'<span data-m="{round(start * 1000)}" data-d="{max(0, round((end - start) * 1000))}">'
-                    f"{escape(text)}</span>" for start, end, text in spans if text)
+                    f"{escape(text, quote=True)}</span>" for start, end, text in spans if text)
 
 
 def _player(doc: TranscriptDoc, options: ExportOptions) -> str | None:
     if options.youtube:
-        if not _YOUTUBE_ID.fullmatch(options.youtube):
+        if not YOUTUBE_ID.fullmatch(options.youtube):
             raise ValueError(f"{options.youtube!r} is not a YouTube video id")
         src = f"https://www.youtube.com/embed/{options.youtube}?enablejsapi=1&playsinline=1"
         return (f'<iframe data-player="youtube" src="{escape(src)}" title="Video: {escape(doc.title)}" '

@@ -16,12 +16,12 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from transcripts.config import ORIGIN
+from transcripts.export.html import YOUTUBE_ID
 
 YOUTUBE = "https://www.youtube.com"
 VIMEO = "https://player.vimeo.com"
 # what each remote player needs: its API script and its iframe
 REMOTE_SOURCES = {"youtube": (YOUTUBE,), "vimeo": (VIMEO,)}
-_YOUTUBE_ID = re.compile(r"[\w-]{6,20}")
 _VIMEO_ID = re.compile(r"\d{1,12}")
 
 
@@ -56,7 +56,7 @@ def linked_player(embed: Mapping[str, Any] | None, transcript_id: int, has_video
                   origin: str) -> PlayerSpec:
     """The player for a link to one of an article's embeds (None: the link names none)."""
     provider, video_id, url = (embed or {}).get("provider"), (embed or {}).get("id") or "", (embed or {}).get("url")
-    if provider == "youtube" and _YOUTUBE_ID.fullmatch(video_id):
+    if provider == "youtube" and YOUTUBE_ID.fullmatch(video_id):
         return PlayerSpec("youtube", youtube_src(video_id, origin), offset)
     if provider == "vimeo" and _VIMEO_ID.fullmatch(video_id):
         return PlayerSpec("vimeo", f"{VIMEO}/video/{video_id}", offset)

@@ -2,9 +2,10 @@
 words, each word an element with its times in the milliseconds the page carries (`data-m` start, `data-d`
 duration).
 
-A paragraph's words are made into HTML here, each word's text escaped (`html.escape`: the same five
-characters Jinja's autoescape escapes), because an hour holds some 9,000 words and a template loop over
-them cost a tenth of a second; joining strings costs a fraction of that.
+A paragraph's words are made into HTML in Python (`export.html.word_spans`, which the interactive export
+uses too), each word's text escaped (`html.escape`: the same five characters Jinja's autoescape escapes),
+because an hour holds some 9,000 words and a template loop over them cost a tenth of a second; joining
+strings costs a fraction of that.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from html import escape
 
 from markupsafe import Markup
 
-from transcripts.document import SegmentDoc, TopicDoc, TranscriptDoc
+from transcripts.document import TopicDoc, TranscriptDoc
 from transcripts.editorial.articles import byline
+from transcripts.export.html import word_spans
 from transcripts.export.turns import sections
 from transcripts.store.schema import Article
 from transcripts.web.players import PlayerSpec, stored_player
@@ -39,17 +40,9 @@ class Section:
 
 def reader_sections(doc: TranscriptDoc) -> list[Section]:
     return [Section(topic, [Paragraph(turn.name, turn.start, turn.is_question,
-                                      Markup(" ".join(_word_html(segment) for segment in turn.segments)))
+                                      Markup(" ".join(word_spans(segment) for segment in turn.segments)))
                             for turn in turns])
             for topic, turns in sections(doc)]
-
-
-def _word_html(segment: SegmentDoc) -> str:
-    """The segment's words as elements; a segment stored without word times reads as one word spanning it."""
-    spans = [(w.start, w.end, w.text.strip()) for w in segment.words if w.text.strip()] or [
-        (segment.start, segment.end, segment.text.strip())]
-    return " ".join(f'<span data-m="{round(start * 1000)}" data-d="{max(0, round((end - start) * 1000))}">'
-                    f"{escape(text, quote=True)}</span>" for start, end, text in spans if text)
 
 
 @dataclass(frozen=True)
