@@ -17,11 +17,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from transcripts.document import TranscriptDoc
 from transcripts.errors import NotFound
 from transcripts.store import article_repository, repository
 from transcripts.store.db import Store
-from transcripts.store.schema import Article
+from transcripts.store.schema import Article, Transcript
+from transcripts.web.routes.api import CORS
 from transcripts.web.site import site_of
 
 PROVIDER_NAME = "Transcripts"
@@ -45,7 +45,7 @@ def oembed(request: Request) -> Response:
             f'allow="autoplay; fullscreen" loading="lazy"></iframe>')
     answer: dict[str, Any] = {"type": "rich", "version": "1.0", "title": title, "provider_name": PROVIDER_NAME,
                               "provider_url": base + "/", "html": html, "width": width, "height": height}
-    return JSONResponse(answer, headers={"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"})
+    return JSONResponse(answer, headers={"Cache-Control": "no-cache", **CORS})
 
 
 def _bound(value: str | None, name: str) -> int:
@@ -73,8 +73,8 @@ def _our_path(url: str, base: str) -> tuple[str, int]:
 def _published_title(store: Store, kind: str, thing_id: int) -> str:
     with store.session() as session:
         try:
-            row: TranscriptDoc | Article = (repository.load_document(session, thing_id) if kind == "t"
-                                            else article_repository.get_article(session, thing_id))
+            row: Transcript | Article = (repository.get_transcript(session, thing_id) if kind == "t"
+                                         else article_repository.get_article(session, thing_id))
         except NotFound:
             raise HTTPException(404, "not found") from None
         if not row.public:
