@@ -39,6 +39,7 @@ from transcripts.pipeline.asr import DecodeOptions, Transcriber
 from transcripts.pipeline.diarize import (
     MAX_SPEAKERS,
     Diarizer,
+    SpanEmbeddings,
     Turn,
     assign_speakers,
     refine_speakers,
@@ -137,7 +138,7 @@ def transcript_turns(diarizer: Diarizer, transcription: Any, mono: np.ndarray, s
     segments, labels = assign_speakers(transcription.segments, diarization.turns)
     voiceprints = {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels}
     if diarization.method == "clustering":
-        segments = refine_speakers(diarizer, mono, segments, voiceprints, diarization.windows,
+        segments = refine_speakers(SpanEmbeddings(diarizer, mono), segments, voiceprints, diarization.windows,
                                    diarization.window_embeddings, regions=diarization.regions)
         segments, voiceprints = renumber(segments, voiceprints)
     joined: list[Turn] = []

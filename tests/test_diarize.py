@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from transcripts.pipeline.asr import DecodeOptions, Segment, Transcriber, Word
 from transcripts.pipeline.diarize import (
     Diarization,
     Diarizer,
+    SpanEmbeddings,
     SpeakerHints,
     Turn,
     assign_speakers,
@@ -207,7 +209,7 @@ def test_every_line_of_the_sample_interview_has_the_right_voice_short_turns_incl
     transcription = transcriber.transcribe(mono, DecodeOptions(vocabulary=("Sean Baker", "Red Rocket")))
     diarization = diarizer.diarize(mono)
     segments, labels = assign_speakers(transcription.segments, diarization.turns)
-    segments = refine_speakers(diarizer, mono, segments,
+    segments = refine_speakers(SpanEmbeddings(diarizer, mono), segments,
                                {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels},
                                regions=diarization.regions)
     truth = rttm_turns(sample / "sample_interview.rttm")
@@ -244,3 +246,31 @@ def test_labels_follow_first_appearance_after_refinement() -> None:
     relabelled, prints = renumber(segments, {"S1": np.ones(3), "S2": np.zeros(3)})
     assert [s.speaker for s in relabelled] == ["S1", "S2"]
     assert prints["S1"].sum() == 0 and prints["S2"].sum() == 3
+
+
+class CountingDiarizer(Diarizer):
+    """The real encoder, counting the spans it is asked to embed (a spy, not a stand-in)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedded: list[tuple[float, float]] = []
+
+    def embed(self, mono: np.ndarray, spans: Sequence[tuple[float, float]]) -> np.ndarray:
+        self.embedded += list(spans)
+        return super().embed(mono, spans)
+
+
+def test_span_embeddings_embed_each_stretch_once_and_match_the_encoder(data_dir: Path) -> None:
+    # Ingest asks for the same utterances twice (beside the recovery pass, then after it): the second time
+    # only the new stretch may reach the encoder, and what comes back is what the encoder gives.
+    mono, _ = load(data_dir / "pyannote_sample.wav")
+    counting = CountingDiarizer()
+    spans = SpanEmbeddings(counting, mono)
+    first = spans([(1.0, 1.6), (3.2, 4.0), (1.0, 1.6)])
+    assert counting.embedded == [(1.0, 1.6), (3.2, 4.0)]
+    again = spans([(3.2, 4.0), (5.0, 7.5), (1.0, 1.6)])
+    assert counting.embedded[2:] == [(5.0, 7.5)]
+    fresh = Diarizer().embed(mono, [(1.0, 1.6), (3.2, 4.0), (5.0, 7.5)])
+    np.testing.assert_allclose(first, fresh[[0, 1, 0]], atol=1e-6)
+    np.testing.assert_allclose(again, fresh[[1, 2, 0]], atol=1e-6)
+    assert spans([]).shape == (0, fresh.shape[1])

@@ -12,9 +12,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,6 +31,7 @@ from transcripts.pipeline.diarize import (
     SAME_VOICE,
     Diarization,
     Diarizer,
+    SpanEmbeddings,
     SpeakerHints,
     assign_speakers,
     one_speaker_per_sentence,
@@ -42,7 +43,7 @@ from transcripts.pipeline.models import resolve_model
 from transcripts.pipeline.sound import band_shares
 from transcripts.pipeline.speakers import SpeakerProfile, identify
 from transcripts.pipeline.speakers import profiles as speaker_profiles
-from transcripts.pipeline.timing import Timings, thread_clock
+from transcripts.pipeline.timing import Timings, thread_clock, yield_to_other_threads
 from transcripts.pipeline.topics import Topic, segment_topics
 from transcripts.store import repository, topic_repository
 from transcripts.store.db import Store
@@ -323,6 +324,7 @@ class Ingestor:
             audio = media.decode(info, channels=min(info.channels, 2))
             mono = media.samples(audio)
             stereo = media.channel_samples(audio) if audio.channels == 2 else None
+            del audio  # the decoded bytes are not needed once the samples are made (77 MB an hour)
         with timings.step("voice activity"):
             activity = vad.detect(mono, steps.step("voice activity"))
         decode_options = options.decode_options()
@@ -331,10 +333,20 @@ class Ingestor:
         started = threading.Event()
 
         def diarize() -> Diarization:
+            yield_to_other_threads()
             diarizer_clock.append(thread_clock())
             started.set()
             return self.diarizer.diarize(mono, stereo, options.hints, activity,
                                          lambda fraction: diarizer_done.__setitem__(0, fraction), timings)
+
+        span_embeddings = SpanEmbeddings(self.diarizer, mono)
+
+        def prepare_speakers(main_pass: Transcription) -> None:
+            # In the diarizer's thread, after the diarization: the speakers of the main pass's words, so that
+            # the utterances embedded on their own are embedded while whisper recovers skipped speech. Only
+            # `span_embeddings` keeps anything; an error here is the speakers step's own and is raised there.
+            with timings.step("speakers, beside recovery"):
+                self._attribute(main_pass, diarizing.result(), span_embeddings, options.whole_sentences)
 
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diarize")
         try:
@@ -344,19 +356,23 @@ class Ingestor:
                 transcription = self.transcriber.main_pass(mono, decode_options, activity, steps.step("transcribe"))
             if not transcription.words:
                 raise MediaError(str(info.path), NO_SPEECH)
+            main_pass = replace(transcription, segments=[replace(s) for s in transcription.segments])
+            preparing = pool.submit(prepare_speakers, main_pass)  # recovery changes the segments, not this copy
             with timings.process_step("recovery", diarizer_clock):
                 self.transcriber.recover_skipped(mono, transcription, decode_options, activity,
                                                  steps.step("recover"))
             speakers = steps.step("speakers")
             with timings.step("waiting for speakers"):
-                while not wait_for([diarizing], timeout=0.5).done:
+                pending: list[Future[Any]] = [diarizing, preparing]
+                while wait_for(pending, timeout=0.5).not_done:
                     speakers(0.8 * diarizer_done[0])
                 diarization = diarizing.result()
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         speakers(0.8)
         with timings.step("speakers"):
-            segments, voiceprints = self._attribute(transcription, diarization, mono, options.whole_sentences)
+            segments, voiceprints = self._attribute(transcription, diarization, span_embeddings,
+                                                    options.whole_sentences)
             with self.store.session() as session:
                 enrolled = repository.enrolled_voices(session)
             transcription.segments, profiles = identify(segments, voiceprints, enrolled, options.interviewer,
@@ -376,7 +392,7 @@ class Ingestor:
         topics(1.0)
         return Analysis(transcription, profiles, settings, vectors, found, timings)
 
-    def _attribute(self, transcription: Transcription, diarization: Diarization, mono: np.ndarray,
+    def _attribute(self, transcription: Transcription, diarization: Diarization, span_embeddings: SpanEmbeddings,
                    whole: bool) -> tuple[list[Segment], dict[str, np.ndarray]]:
         """Each word to its speaker; then, when `whole`, one voice per sentence (the encoder decides short
         pieces) and segments re-cut into whole sentences. Returns the segments and the voiceprints by label."""
@@ -385,11 +401,11 @@ class Ingestor:
         voiceprints = {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels}
         clustered = diarization.method == "clustering"
         if clustered:
-            segments = refine_speakers(self.diarizer, mono, segments, voiceprints, diarization.windows,
+            segments = refine_speakers(span_embeddings, segments, voiceprints, diarization.windows,
                                        diarization.window_embeddings, rule, diarization.regions)
         if whole:
-            embed = partial(self.diarizer.embed, mono) if clustered else None
-            segments = sentences.settle(segments, embed, voiceprints, transcription.duration)
+            segments = sentences.settle(segments, span_embeddings if clustered else None, voiceprints,
+                                        transcription.duration)
         if clustered or whole:
             segments, voiceprints = renumber(segments, voiceprints)
         return segments, voiceprints

@@ -28,7 +28,7 @@ import numpy as np
 from transcripts.pipeline import clustering, vad
 from transcripts.pipeline.asr import Segment, Word
 from transcripts.pipeline.media import SAMPLE_RATE
-from transcripts.pipeline.speaker_encoder import SpeakerEncoder
+from transcripts.pipeline.speaker_encoder import DIMENSIONS, SpeakerEncoder
 from transcripts.pipeline.timing import Timings
 from transcripts.pipeline.vad import VoiceActivity
 
@@ -466,7 +466,34 @@ def utterances(segments: Sequence[Segment]) -> list[list[tuple[int, int]]]:
     return runs
 
 
-def utterance_embeddings(diarizer: Diarizer, mono: np.ndarray, spans: Sequence[tuple[float, float]],
+class SpanEmbeddings:
+    """CAM++ embeddings of stretches of one recording (`Diarizer.embed`), each stretch embedded once.
+
+    Ingest works out the speakers of whisper's main pass in the diarizer's thread while whisper goes back
+    over the speech it skipped, then again, in order, once the recovered words are in: the second time
+    only the stretches next to a recovered passage are new, and the utterances embedded on their own (the
+    speakers step's whole cost, 9 s of a 40-minute interview) are not embedded again. Thread-safe.
+    """
+
+    def __init__(self, diarizer: Diarizer, mono: np.ndarray) -> None:
+        self.diarizer = diarizer
+        self.mono = mono
+        self.duration = len(mono) / SAMPLE_RATE
+        self._known: dict[tuple[float, float], np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, spans: Sequence[tuple[float, float]]) -> np.ndarray:
+        """One unit-norm embedding per (start, end) span in seconds, (len(spans), 192)."""
+        keys = [(float(start), float(end)) for start, end in spans]
+        with self._lock:
+            missing = [key for key in dict.fromkeys(keys) if key not in self._known]
+            if missing:
+                self._known.update(zip(missing, self.diarizer.embed(self.mono, missing), strict=True))
+            return np.stack([self._known[key] for key in keys]) if keys else np.zeros((0, DIMENSIONS),
+                                                                                        dtype=np.float32)
+
+
+def utterance_embeddings(embed: SpanEmbeddings, spans: Sequence[tuple[float, float]],
                          windows: np.ndarray | None, window_embeddings: np.ndarray | None) -> np.ndarray:
     """One embedding per span: the mean of the clustering's windows that lie inside it, so long speech is
     not embedded twice; spans that hold fewer than `_MIN_WINDOWS` windows are embedded on their own."""
@@ -482,7 +509,7 @@ def utterance_embeddings(diarizer: Diarizer, mono: np.ndarray, spans: Sequence[t
             else:
                 missing.append(index)
     if missing:
-        fresh = diarizer.embed(mono, [spans[i] for i in missing])
+        fresh = embed([spans[i] for i in missing])
         if out.shape[1] == 0:
             out = np.zeros((len(spans), fresh.shape[1]), dtype=np.float32)
         out[missing] = fresh
@@ -502,7 +529,7 @@ def heard(words: Sequence[Word], regions: Sequence[tuple[float, float]]) -> np.n
     return inside
 
 
-def refine_speakers(diarizer: Diarizer, mono: np.ndarray, segments: Sequence[Segment],
+def refine_speakers(embed: SpanEmbeddings, segments: Sequence[Segment],
                     voiceprints: dict[str, np.ndarray], windows: np.ndarray | None = None,
                     window_embeddings: np.ndarray | None = None,
                     sentence_rule: SentenceRule | None = one_speaker_per_sentence,
@@ -532,9 +559,9 @@ def refine_speakers(diarizer: Diarizer, mono: np.ndarray, segments: Sequence[Seg
         if end - start < _REFINE_MIN_S:
             middle = (start + end) / 2
             start, end = middle - _REFINE_MIN_S / 2, middle + _REFINE_MIN_S / 2
-        spans.append((max(0.0, start), min(len(mono) / SAMPLE_RATE, end)))
+        spans.append((max(0.0, start), min(embed.duration, end)))
     labels = list(voiceprints)
-    embeddings = utterance_embeddings(diarizer, mono, spans, windows, window_embeddings)
+    embeddings = utterance_embeddings(embed, spans, windows, window_embeddings)
     weights = np.array([end - start for start, end in spans])
     assigned = [segments[run[0][0]].speaker or labels[0] for run in runs]
     if not regions:  # not known: every utterance needs the margin

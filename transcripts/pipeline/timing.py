@@ -8,6 +8,7 @@ spent meanwhile (whisper's passes, whose work happens in CTranslate2's threads).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,22 @@ class Spent:
 def thread_clock() -> int:
     """The CPU clock of the calling thread, readable from any thread (`time.clock_gettime`)."""
     return time.pthread_getcpuclockid(threading.get_ident())
+
+
+def yield_to_other_threads(niceness: int = 19) -> None:
+    """Run the calling thread only when the process's other threads leave a core free.
+
+    The speaker encoder runs beside whisper on two cores, and whisper's threads want both: at equal priority
+    every CPU-second of the encoder is taken from whisper's. At nice 19 the encoder still runs whenever
+    whisper waits (its decoder loop leaves a core idle much of the time), and whisper keeps the cores when
+    it needs them. Linux applies the niceness to one thread (the id is the thread's); elsewhere this does
+    nothing. Raising niceness needs no privilege, and it cannot be lowered again without one, so call it only
+    on a thread made for the work (the ingest's own diarizer thread).
+    """
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError):  # not Linux, or not allowed: the thread keeps its priority
+        pass
 
 
 class Timings:
