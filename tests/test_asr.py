@@ -77,19 +77,21 @@ def test_vocabulary_spells_a_name_as_given_where_the_bare_model_does_not(
 SAMPLE_INTERVIEW = Path(__file__).resolve().parents[1] / "media" / "sample_interview.mp3"
 
 
-@pytest.mark.parametrize(("path", "vocabulary"), [
-    (recordings_dir() / "pyannote_sample.wav", ()),
-    (SAMPLE_INTERVIEW, ("Sean Baker", "Red Rocket", "Simon Rex"))],  # as test_topics ingests it
-    ids=["pyannote_sample", "sample_interview"])
-def test_the_second_pass_setting_changes_words_of_the_recordings_it_runs_on(
-        models_dir: Path, path: Path, vocabulary: tuple[str, ...]) -> None:
+def test_the_second_pass_setting_changes_the_words_of_the_recordings_it_runs_on(models_dir: Path) -> None:
     """`make test` runs the speech-marked tests again with whisper at SECOND_PASS_COMPUTE_TYPE: a pass that
-    proves nothing unless the words change (measured: 2 words of the phone call, 12 of the interview)."""
+    proves nothing unless the words change. Which words change depends on the CPU's int8 kernels (measured:
+    2 words of the phone call and 12 of the interview on an AVX-512 machine without VNNI; only the
+    interview's on one with VNNI), so the pass must change the words of at least one of the two."""
     model = resolve_model("base", models_dir)
     default, other = Transcriber(model), Transcriber(model, compute_type=SECOND_PASS_COMPUTE_TYPE)
     assert default.compute_type != other.compute_type
-    first, second = (text(transcribe(t, path, vocabulary=vocabulary)) for t in (default, other))
-    assert normalise(first).split() != normalise(second).split()
+    changed = []
+    for path, vocabulary in [(recordings_dir() / "pyannote_sample.wav", ()),
+                             (SAMPLE_INTERVIEW, ("Sean Baker", "Red Rocket", "Simon Rex"))]:  # as test_topics
+        first, second = (text(transcribe(t, path, vocabulary=vocabulary)) for t in (default, other))
+        if normalise(first).split() != normalise(second).split():
+            changed.append(path.name)
+    assert changed, "whisper at int8 and at the second pass's compute type wrote the same words"
 
 
 def test_speech_without_words_measures_the_speech_inside_each_gap_between_words() -> None:

@@ -27,6 +27,7 @@ from transcripts.pipeline.diarize import (
 from transcripts.pipeline.evaluate import normalise, rttm_turns, stm_utterances
 from transcripts.pipeline.sentences import one_voice_per_sentence
 from transcripts.pipeline.speakers import EnrolledVoice, find_interviewer, identify, profiles
+from transcripts.pipeline.speakers_ahead import UtterancesAhead
 
 
 def load(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
@@ -274,3 +275,31 @@ def test_span_embeddings_embed_each_stretch_once_and_match_the_encoder(data_dir:
     np.testing.assert_allclose(first, fresh[[0, 1, 0]], atol=1e-6)
     np.testing.assert_allclose(again, fresh[[1, 2, 0]], atol=1e-6)
     assert spans([]).shape == (0, fresh.shape[1])
+
+
+@pytest.mark.speech
+def test_utterances_embedded_ahead_are_all_the_speakers_step_embeds(transcriber: Transcriber,
+                                                                    data_dir: Path) -> None:
+    # Ingest embeds the short utterances while whisper runs, segment by segment as they come; the speakers
+    # step must then find every one of them done and ask the encoder for nothing more.
+    mono, _ = load(data_dir / "pyannote_sample.wav")
+    diarization = Diarizer().diarize(mono)
+    transcription = transcriber.transcribe(mono, DecodeOptions())
+    counting = CountingDiarizer()
+    spans = SpanEmbeddings(counting, mono)
+    ahead = UtterancesAhead(spans, sentence_rule=None, every=1)  # a stretch per segment: every seam tried
+    for segment in transcription.segments:
+        ahead.heard(segment)
+        ahead.catch_up(diarization, finished=False)
+    ahead.catch_up(diarization, finished=True)
+    embedded_ahead = len(counting.embedded)
+    assert embedded_ahead > 0  # the sample's short turns ("Hello?") need their own embedding
+    segments, labels = assign_speakers(transcription.segments, diarization.turns, None)
+    refined = refine_speakers(spans, segments, {labels[k]: v for k, v in diarization.voiceprints.items()
+                                                if k in labels},
+                              diarization.windows, diarization.window_embeddings, None, diarization.regions)
+    assert len(counting.embedded) == embedded_ahead
+    fresh = refine_speakers(SpanEmbeddings(Diarizer(), mono), segments,
+                            {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels},
+                            diarization.windows, diarization.window_embeddings, None, diarization.regions)
+    assert [(s.start, s.speaker) for s in refined] == [(s.start, s.speaker) for s in fresh]

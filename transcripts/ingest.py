@@ -31,6 +31,7 @@ from transcripts.pipeline.diarize import (
     SAME_VOICE,
     Diarization,
     Diarizer,
+    SentenceRule,
     SpanEmbeddings,
     SpeakerHints,
     assign_speakers,
@@ -43,6 +44,7 @@ from transcripts.pipeline.models import resolve_model
 from transcripts.pipeline.sound import band_shares
 from transcripts.pipeline.speakers import SpeakerProfile, identify
 from transcripts.pipeline.speakers import profiles as speaker_profiles
+from transcripts.pipeline.speakers_ahead import UtterancesAhead
 from transcripts.pipeline.timing import Timings, thread_clock, yield_to_other_threads
 from transcripts.pipeline.topics import Topic, segment_topics
 from transcripts.store import repository, topic_repository
@@ -339,21 +341,32 @@ class Ingestor:
             return self.diarizer.diarize(mono, stereo, options.hints, activity,
                                          lambda fraction: diarizer_done.__setitem__(0, fraction), timings)
 
+        # The speakers step's encoder work, done in the diarizer's thread after the diarization: the short
+        # utterances of whisper's segments as they come, then the whole main pass while whisper recovers
+        # skipped speech. Only `span_embeddings` keeps anything; an error there is the speakers step's own
+        # and is raised when that step runs.
         span_embeddings = SpanEmbeddings(self.diarizer, mono)
+        ahead = UtterancesAhead(span_embeddings, sentence_rule(options.whole_sentences))
+
+        def embed_ahead() -> None:
+            with timings.step("speakers, beside whisper"):
+                ahead.run(diarizing.result())
 
         def prepare_speakers(main_pass: Transcription) -> None:
-            # In the diarizer's thread, after the diarization: the speakers of the main pass's words, so that
-            # the utterances embedded on their own are embedded while whisper recovers skipped speech. Only
-            # `span_embeddings` keeps anything; an error here is the speakers step's own and is raised there.
             with timings.step("speakers, beside recovery"):
                 self._attribute(main_pass, diarizing.result(), span_embeddings, options.whole_sentences)
 
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diarize")
         try:
             diarizing = pool.submit(diarize)
+            embedding_ahead = pool.submit(embed_ahead)
             started.wait(timeout=5)
-            with timings.process_step("main pass", diarizer_clock):
-                transcription = self.transcriber.main_pass(mono, decode_options, activity, steps.step("transcribe"))
+            try:
+                with timings.process_step("main pass", diarizer_clock):
+                    transcription = self.transcriber.main_pass(mono, decode_options, activity,
+                                                               steps.step("transcribe"), ahead.heard)
+            finally:
+                ahead.finish()
             if not transcription.words:
                 raise MediaError(str(info.path), NO_SPEECH)
             main_pass = replace(transcription, segments=[replace(s) for s in transcription.segments])
@@ -363,7 +376,7 @@ class Ingestor:
                                                  steps.step("recover"))
             speakers = steps.step("speakers")
             with timings.step("waiting for speakers"):
-                pending: list[Future[Any]] = [diarizing, preparing]
+                pending: list[Future[Any]] = [diarizing, embedding_ahead, preparing]
                 while wait_for(pending, timeout=0.5).not_done:
                     speakers(0.8 * diarizer_done[0])
                 diarization = diarizing.result()
@@ -396,7 +409,7 @@ class Ingestor:
                    whole: bool) -> tuple[list[Segment], dict[str, np.ndarray]]:
         """Each word to its speaker; then, when `whole`, one voice per sentence (the encoder decides short
         pieces) and segments re-cut into whole sentences. Returns the segments and the voiceprints by label."""
-        rule = None if whole else one_speaker_per_sentence
+        rule = sentence_rule(whole)
         segments, labels = assign_speakers(transcription.segments, diarization.turns, rule)
         voiceprints = {labels[k]: v for k, v in diarization.voiceprints.items() if k in labels}
         clustered = diarization.method == "clustering"
@@ -441,6 +454,12 @@ class Ingestor:
         finally:
             if staged is not None:
                 staged.discard()
+
+
+def sentence_rule(whole: bool) -> SentenceRule | None:
+    """How voices are settled within a sentence when words get speakers: with `whole` sentences,
+    `sentences.settle` decides later; else the 0.7 s rule of `one_speaker_per_sentence`."""
+    return None if whole else one_speaker_per_sentence
 
 
 def is_transient(error: BaseException) -> bool:

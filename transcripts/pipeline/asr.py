@@ -19,7 +19,7 @@ speech derives its finer regions from the same frame probabilities instead of ru
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -149,9 +149,14 @@ class Transcriber:
         return result
 
     def main_pass(self, audio: np.ndarray, options: DecodeOptions, activity: VoiceActivity | None,
-                  on_progress: ProgressCallback | None = None) -> Transcription:
+                  on_progress: ProgressCallback | None = None,
+                  on_segment: Callable[[Segment], None] | None = None) -> Transcription:
         """Whisper over the whole recording; with `options.vad_filter`, over the speech regions of `activity`
-        (exactly what `WhisperModel.transcribe(audio, vad_filter=True)` does, without running the VAD)."""
+        (exactly what `WhisperModel.transcribe(audio, vad_filter=True)` does, without running the VAD).
+
+        `on_segment` gets each segment as whisper finishes it, for work that can start before the end (its
+        word times may still move by a few hundredths of a second when the pass ends: `_make_monotonic`).
+        """
         kwargs = self.whisper_kwargs(options)
         duration = len(audio) / SAMPLE_RATE
         if options.vad_filter:
@@ -164,7 +169,11 @@ class Transcriber:
         else:
             raw, info = self.model.transcribe(audio, **kwargs)
         report = (lambda seconds: on_progress(min(1.0, seconds / duration))) if on_progress and duration else None
-        segments = list(_collect(raw, offset=0.0, on_progress=report))
+        segments = []
+        for segment in _collect(raw, offset=0.0, on_progress=report):
+            segments.append(segment)
+            if on_segment:
+                on_segment(replace(segment))
         _make_monotonic(segments)
         if on_progress:
             on_progress(1.0)

@@ -446,7 +446,7 @@ REFINE_MARGIN = 0.05
 REFINE_ROUNDS = 2
 _REFINE_MIN_S = 0.4
 _REFINE_PAD_S = 0.1
-_MIN_WINDOWS = 2
+MIN_WINDOWS = 2
 
 
 def utterances(segments: Sequence[Segment]) -> list[list[tuple[int, int]]]:
@@ -493,18 +493,38 @@ class SpanEmbeddings:
                                                                                         dtype=np.float32)
 
 
+def utterance_spans(segments: Sequence[Segment], runs: Sequence[list[tuple[int, int]]], duration: float
+                    ) -> list[tuple[float, float]]:
+    """The stretch of audio each utterance (a run of `utterances`) is judged on: its words and
+    `_REFINE_PAD_S` either side, at least `_REFINE_MIN_S` long, within the recording."""
+    spans = []
+    for run in runs:
+        first, last = segments[run[0][0]].words[run[0][1]], segments[run[-1][0]].words[run[-1][1]]
+        start, end = first.start - _REFINE_PAD_S, last.end + _REFINE_PAD_S
+        if end - start < _REFINE_MIN_S:
+            middle = (start + end) / 2
+            start, end = middle - _REFINE_MIN_S / 2, middle + _REFINE_MIN_S / 2
+        spans.append((max(0.0, start), min(duration, end)))
+    return spans
+
+
+def windows_inside(spans: Sequence[tuple[float, float]], windows: np.ndarray) -> list[np.ndarray]:
+    """For each span, which of the clustering's windows lie inside it."""
+    return [(windows[:, 0] >= start - _REFINE_PAD_S) & (windows[:, 1] <= end + _REFINE_PAD_S)
+            for start, end in spans]
+
+
 def utterance_embeddings(embed: SpanEmbeddings, spans: Sequence[tuple[float, float]],
                          windows: np.ndarray | None, window_embeddings: np.ndarray | None) -> np.ndarray:
     """One embedding per span: the mean of the clustering's windows that lie inside it, so long speech is
-    not embedded twice; spans that hold fewer than `_MIN_WINDOWS` windows are embedded on their own."""
+    not embedded twice; spans that hold fewer than `MIN_WINDOWS` windows are embedded on their own."""
     out = np.zeros((len(spans), 0), dtype=np.float32)
     missing = list(range(len(spans)))
     if windows is not None and window_embeddings is not None and len(windows):
         out = np.zeros((len(spans), window_embeddings.shape[1]), dtype=np.float32)
         missing = []
-        for index, (start, end) in enumerate(spans):
-            inside = (windows[:, 0] >= start - _REFINE_PAD_S) & (windows[:, 1] <= end + _REFINE_PAD_S)
-            if inside.sum() >= _MIN_WINDOWS:
+        for index, inside in enumerate(windows_inside(spans, windows)):
+            if inside.sum() >= MIN_WINDOWS:
                 out[index] = unit(window_embeddings[inside].mean(axis=0))
             else:
                 missing.append(index)
@@ -552,14 +572,7 @@ def refine_speakers(embed: SpanEmbeddings, segments: Sequence[Segment],
     if len(voiceprints) < 2:
         return list(segments)
     runs = utterances(segments)
-    spans = []
-    for run in runs:
-        first, last = segments[run[0][0]].words[run[0][1]], segments[run[-1][0]].words[run[-1][1]]
-        start, end = first.start - _REFINE_PAD_S, last.end + _REFINE_PAD_S
-        if end - start < _REFINE_MIN_S:
-            middle = (start + end) / 2
-            start, end = middle - _REFINE_MIN_S / 2, middle + _REFINE_MIN_S / 2
-        spans.append((max(0.0, start), min(embed.duration, end)))
+    spans = utterance_spans(segments, runs, embed.duration)
     labels = list(voiceprints)
     embeddings = utterance_embeddings(embed, spans, windows, window_embeddings)
     weights = np.array([end - start for start, end in spans])
